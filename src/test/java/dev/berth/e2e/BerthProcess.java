@@ -1,0 +1,257 @@
+package dev.berth.e2e;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A registry running as a separate OS process on 127.0.0.1: Berth from {@code target/berth.jar}, or CNCF
+ * Distribution when {@code -Dberth.e2e.target=distribution} (to validate the tests themselves).
+ */
+public final class BerthProcess implements AutoCloseable {
+    /** Which server the end-to-end tests run against. */
+    public enum Target {
+        BERTH, DISTRIBUTION;
+
+        /** The target named by {@code berth.e2e.target}; Berth unless told otherwise. */
+        public static Target fromSystemProperty() {
+            String value = System.getProperty("berth.e2e.target", "berth").trim();
+            return value.isEmpty() ? BERTH : valueOf(value.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
+
+    private final Target target;
+    private final String name;
+    private final Path storage;
+    private final String heap;
+    private final int port;
+    private final Path logDir;
+    private Process process;
+    private Path logFile;
+    private int starts;
+
+    private BerthProcess(Target target, String name, Path storage, String heap, int port) {
+        this.target = target;
+        this.name = name;
+        this.storage = storage;
+        this.heap = heap;
+        this.port = port;
+        this.logDir = Path.of("target", "e2e-logs").toAbsolutePath();
+    }
+
+    /** Starts the configured target on a free port, serving {@code storage}, with a JVM heap of {@code heap} (e.g. "256m"). */
+    public static BerthProcess start(String name, Path storage, String heap) throws IOException {
+        BerthProcess registry = new BerthProcess(Target.fromSystemProperty(),
+                name + "-" + SEQUENCE.incrementAndGet(), storage, heap, freePort());
+        registry.launch();
+        return registry;
+    }
+
+    /** Starts the configured target with a 256 MiB heap. */
+    public static BerthProcess start(String name, Path storage) throws IOException {
+        return start(name, storage, "256m");
+    }
+
+    /** Stops the process and starts it again on the same port and storage directory. */
+    public void restart() throws IOException {
+        stop();
+        launch();
+    }
+
+    /** The base URI, such as {@code http://127.0.0.1:5000}. */
+    public URI uri() {
+        return URI.create("http://" + hostPort());
+    }
+
+    /** {@code 127.0.0.1:PORT}, the registry part of an image reference. */
+    public String hostPort() {
+        return "127.0.0.1:" + port;
+    }
+
+    /** Which server this is. */
+    public Target target() {
+        return target;
+    }
+
+    /** The log of the current (or last) run of the process. */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** The last {@code maxLines} lines of every log this registry wrote, for failure messages. */
+    public String logTail(int maxLines) {
+        StringBuilder out = new StringBuilder();
+        for (int run = 1; run <= starts; run++) {
+            Path file = logPath(run);
+            out.append("----- ").append(file).append(" -----\n");
+            try {
+                List<String> lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+                int from = Math.max(0, lines.size() - maxLines);
+                if (from > 0) {
+                    out.append("... (").append(from).append(" earlier lines)\n");
+                }
+                lines.subList(from, lines.size()).forEach(line -> out.append(line).append('\n'));
+            } catch (IOException e) {
+                out.append("(cannot read: ").append(e).append(")\n");
+            }
+        }
+        return out.toString();
+    }
+
+    private void launch() throws IOException {
+        Files.createDirectories(storage);
+        Files.createDirectories(logDir);
+        starts++;
+        logFile = logPath(starts);
+        ProcessBuilder builder = new ProcessBuilder(command())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+        process = builder.start();
+        FailureLogs.register(this);
+        try {
+            awaitReady();
+        } catch (IOException | RuntimeException e) {
+            stop();
+            throw new IllegalStateException(target + " process " + name + " did not become ready: " + e.getMessage()
+                    + "\ncommand: " + String.join(" ", command()) + "\n" + logTail(80), e);
+        }
+    }
+
+    private Path logPath(int run) {
+        return logDir.resolve(name + "-run" + run + ".log");
+    }
+
+    private List<String> command() throws IOException {
+        return switch (target) {
+            case BERTH -> berthCommand();
+            case DISTRIBUTION -> distributionCommand();
+        };
+    }
+
+    private List<String> berthCommand() {
+        String jarProperty = System.getProperty("berth.jar", "target/berth.jar");
+        Path jar = Path.of(jarProperty).toAbsolutePath();
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("Berth jar not found at " + jar
+                    + " (system property berth.jar); build it with mvn package, or run ./run-tests");
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return List.of(java, "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED", "-Xmx" + heap,
+                "-jar", jar.toString(), "serve", "--listen", hostPort(), "--storage", storage.toString());
+    }
+
+    private List<String> distributionCommand() throws IOException {
+        // The same http.secret on every process sharing a storage directory lets them (and a restarted
+        // process) accept each other's upload state tokens, as replicas behind a load balancer must.
+        String config = """
+                version: 0.1
+                log:
+                  level: info
+                  accesslog:
+                    disabled: false
+                storage:
+                  filesystem:
+                    rootdirectory: %s
+                  delete:
+                    enabled: true
+                http:
+                  addr: %s
+                  secret: berth-e2e-shared-secret
+                """.formatted(storage, hostPort());
+        Path file = logDir.resolve(name + "-distribution.yml");
+        Files.writeString(file, config);
+        Tools.require("docker-registry", "docker-registry");
+        return List.of("docker-registry", "serve", file.toString());
+    }
+
+    private void awaitReady() throws IOException {
+        Instant deadline = Instant.now().plus(START_TIMEOUT);
+        HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v2/")).timeout(Duration.ofSeconds(2)).GET().build();
+        String last = "no answer yet";
+        while (Instant.now().isBefore(deadline)) {
+            if (!process.isAlive()) {
+                throw new IOException("process exited with status " + process.exitValue());
+            }
+            try {
+                HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "GET /v2/ answered " + response.statusCode();
+            } catch (IOException e) {
+                last = e.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+            sleep(Duration.ofMillis(100));
+        }
+        throw new IOException("no 200 from GET /v2/ within " + START_TIMEOUT + "; last: " + last);
+    }
+
+    private void stop() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        process.destroy();
+        try {
+            if (!process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+        process = null;
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    @Override
+    public String toString() {
+        return target + " " + name + " at " + hostPort();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void sleep(Duration duration) throws IOException {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+}
