@@ -170,7 +170,7 @@ public final class BerthProcess implements AutoCloseable {
                 log:
                   level: info
                   accesslog:
-                    disabled: false
+                    disabled: true
                 storage:
                   filesystem:
                     rootdirectory: %s

@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Map;
 
 /** Drives podman as root with the vfs storage driver and its own private storage, run root and configuration. */
-public final class Podman {
+public final class Podman implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
     private final Path dir;
+    private final Path runRoot;
     private final Path policy;
     private final Map<String, String> env;
 
-    private Podman(Path dir, Path policy, Map<String, String> env) {
+    private Podman(Path dir, Path runRoot, Path policy, Map<String, String> env) {
         this.dir = dir;
+        this.runRoot = runRoot;
         this.policy = policy;
         this.env = env;
     }
@@ -34,7 +36,9 @@ public final class Podman {
                 "CONTAINERS_CONF", conf.toString(),
                 // Image copies stage big temporary files; keep them inside the test's directory.
                 "TMPDIR", dir.resolve("tmp").toString());
-        return new Podman(dir, policy, env);
+        // podman refuses a run root longer than 50 characters, too short for a JUnit temp dir.
+        Path runRoot = Files.createTempDirectory(Path.of("/tmp"), "berth-pr");
+        return new Podman(dir, runRoot, policy, env);
     }
 
     /** {@code podman pull} from a plain-HTTP registry; returns the image id it prints. */
@@ -59,11 +63,21 @@ public final class Podman {
         return run(List.of("image", "inspect", "--format", format, image)).check().stdout().trim();
     }
 
+    /** Removes the short-path run root (the storage goes with the caller's temp dir). */
+    @Override
+    public void close() throws IOException {
+        try (var files = Files.walk(runRoot)) {
+            for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
     /** Runs any podman subcommand with this instance's storage options. */
     public Tools.Result run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of("podman",
                 "--root", dir.resolve("root").toString(),
-                "--runroot", dir.resolve("runroot").toString(),
+                "--runroot", runRoot.toString(),
                 "--storage-driver", "vfs",
                 "--cgroup-manager", "cgroupfs",
                 "--events-backend", "file",
