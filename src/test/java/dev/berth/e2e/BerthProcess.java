@@ -90,6 +90,11 @@ public final class BerthProcess implements AutoCloseable {
         return "127.0.0.1:" + port;
     }
 
+    /** Whether the process is running (it may have died, e.g. of an OutOfMemoryError). */
+    public boolean isAlive() {
+        return process != null && process.isAlive();
+    }
+
     /** Which server this is. */
     public Target target() {
         return target;
