@@ -62,6 +62,37 @@ class LargeBlobStreamingIT {
         }
     }
 
+    @Test
+    void gibibyteBlobPushedInOneMonolithicPutAndPulledBackThroughA128MiBHeap() throws Exception {
+        Path storage = Files.createDirectories(dir.resolve("storage"));
+        requireFreeSpace(storage, SIZE * 2 + 512 * MiB);
+
+        Digests.Hashed expected;
+        try (var data = new SeededBytes(818, SIZE)) {
+            expected = Digests.of(data);
+        }
+        try (BerthProcess registry = BerthProcess.start("large-monolithic", storage, "128m")) {
+            RegistryHttp http = new RegistryHttp(registry);
+            long pushStart = System.nanoTime();
+            URI upload = http.startUpload("e2e/large");
+            HttpResponse<String> done = http.putWholeBlob(upload, expected.digest(), SIZE, () -> new SeededBytes(818, SIZE));
+            RegistryHttp.expect(done, 201, "monolithic PUT ?digest= of " + SIZE + " bytes");
+            assertThat(done.headers().firstValue("Docker-Content-Digest")).hasValue(expected.digest());
+            Duration push = Duration.ofNanos(System.nanoTime() - pushStart);
+
+            long pullStart = System.nanoTime();
+            assertThat(http.hashBlob("e2e/large", expected.digest())).isEqualTo(expected);
+            Duration pull = Duration.ofNanos(System.nanoTime() - pullStart);
+
+            assertThat(registry.isAlive()).as("registry still running after the transfer").isTrue();
+            assertThat(Files.readString(registry.logFile())).doesNotContain("OutOfMemoryError");
+            System.out.printf(Locale.ROOT, "[figures] %s: %d MiB blob in one PUT, heap 128m:"
+                            + " push %.1f s (%.0f MiB/s), pull %.1f s (%.0f MiB/s)%n",
+                    registry.target(), SIZE / MiB, push.toMillis() / 1000.0, SIZE / MiB / (push.toMillis() / 1000.0),
+                    pull.toMillis() / 1000.0, SIZE / MiB / (pull.toMillis() / 1000.0));
+        }
+    }
+
     /** Fails (never skips) when the storage's file system cannot hold the blob and its chunks. */
     private static void requireFreeSpace(Path storage, long needed) throws IOException {
         long usable = Files.getFileStore(storage).getUsableSpace();

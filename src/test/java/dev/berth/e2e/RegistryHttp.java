@@ -96,6 +96,18 @@ public final class RegistryHttp {
                 .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code PUT UPLOAD?digest=D} with the whole blob as a streamed body of {@code length} bytes: a monolithic upload. */
+    public HttpResponse<String> putWholeBlob(URI upload, String digest, long length, Supplier<InputStream> body)
+            throws IOException {
+        HttpRequest.BodyPublisher publisher = HttpRequest.BodyPublishers.fromPublisher(
+                HttpRequest.BodyPublishers.ofInputStream(body), length);
+        // The whole body goes out before any answer comes: allow for gigabytes at a slow 10 MB/s.
+        Duration timeout = REQUEST_TIMEOUT.plusSeconds(length / 10_000_000);
+        return send(HttpRequest.newBuilder(withQuery(upload, "digest=" + digest)).timeout(timeout)
+                .header("Content-Type", "application/octet-stream")
+                .PUT(publisher), HttpResponse.BodyHandlers.ofString());
+    }
+
     /** {@code GET UPLOAD}: the upload's status (204 with a Range header). */
     public HttpResponse<String> uploadStatus(URI upload) throws IOException {
         return send(HttpRequest.newBuilder(upload).timeout(REQUEST_TIMEOUT).GET(), HttpResponse.BodyHandlers.ofString());
