@@ -22,6 +22,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -113,8 +114,6 @@ public final class RegistryHandler extends Handler.Abstract {
         } else if ((m = REFERRERS.matcher(path)).matches()) {
             only(method, "GET");
             referrers(request, response, callback, name(m), digest(m.group("digest")));
-        } else if (path.startsWith("/v2/")) {
-            throw new RegistryException(ErrorCode.NAME_INVALID, "no such endpoint or invalid repository name", path);
         } else {
             throw RegistryException.withStatus(404, ErrorCode.UNSUPPORTED, "not a registry endpoint: " + path);
         }
@@ -318,8 +317,10 @@ public final class RegistryHandler extends Handler.Abstract {
             response.getHeaders().put(HttpHeader.LINK,
                     "</v2/" + repo + "/tags/list?n=" + n + "&last=" + encode(lastTag) + ">; rel=\"next\"");
         }
-        Responses.json(request, response, callback, 200, "application/json",
-                Map.of("name", repo.value(), "tags", page.tags()));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", repo.value());
+        body.put("tags", page.tags());
+        Responses.json(request, response, callback, 200, "application/json", body);
     }
 
     private void catalog(Request request, Response response, Callback callback) {

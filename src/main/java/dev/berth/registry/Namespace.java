@@ -4,8 +4,8 @@ import java.util.regex.Pattern;
 
 /** An isolated registry inside one store: every key of it lives under its own prefix. */
 public record Namespace(String id) {
-    public static final Namespace DEFAULT = new Namespace("default");
     private static final Pattern GRAMMAR = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}");
+    public static final Namespace DEFAULT = new Namespace("default");
 
     public Namespace {
         if (id == null || !GRAMMAR.matcher(id).matches()) {
