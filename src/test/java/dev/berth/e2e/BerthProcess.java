@@ -30,13 +30,25 @@ public final class BerthProcess implements AutoCloseable {
         /** The target named by {@code berth.e2e.target}; Berth unless told otherwise. */
         public static Target fromSystemProperty() {
             String value = System.getProperty("berth.e2e.target", "berth").trim();
-            return value.isEmpty() ? BERTH : valueOf(value.toUpperCase(Locale.ROOT));
+            try {
+                return value.isEmpty() ? BERTH : valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("-Dberth.e2e.target=" + value + ": expected berth or distribution", e);
+            }
         }
     }
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(15);
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
+    // Registries still running when the test JVM goes away (a failsafe timeout, Ctrl-C) must not
+    // outlive it, holding ports and disk.
+    private static final java.util.Set<Process> LIVE = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> LIVE.forEach(Process::destroyForcibly),
+                "berth-e2e-reaper"));
+    }
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2))
@@ -134,6 +146,7 @@ public final class BerthProcess implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
         process = builder.start();
+        LIVE.add(process);
         FailureLogs.register(this);
         try {
             awaitReady();
@@ -232,6 +245,7 @@ public final class BerthProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         children.forEach(ProcessHandle::destroyForcibly);
+        LIVE.remove(process);
         process = null;
     }
 

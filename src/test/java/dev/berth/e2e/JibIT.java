@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Jib (jib-core) builds an image from scratch in Java and pushes it; the registry serves exactly what Jib sent. */
 @ExtendWith(FailureLogs.class)
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class JibIT {
     private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     private static final ObjectMapper JSON = new ObjectMapper();

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** A blob far larger than the registry's heap is pushed in streamed chunks and pulled back intact. */
 @ExtendWith(FailureLogs.class)
-@Timeout(value = 30, unit = TimeUnit.MINUTES)
+@Timeout(value = 30, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class LargeBlobStreamingIT {
     private static final long MiB = 1L << 20;
     private static final long GiB = 1L << 30;

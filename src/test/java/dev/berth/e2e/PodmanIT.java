@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** podman (root, vfs, private storage) pulls, pushes to another repository by cross-repository mount, and pulls again. */
 @ExtendWith(FailureLogs.class)
-@Timeout(value = 8, unit = TimeUnit.MINUTES)
+@Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PodmanIT {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** skopeo pushes to and pulls from a real registry process: bytes, media types, indexes, tags and deletes. */
 @ExtendWith(FailureLogs.class)
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class SkopeoIT {
     private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
     private static final ObjectMapper JSON = new ObjectMapper();

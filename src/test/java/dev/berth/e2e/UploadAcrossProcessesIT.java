@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Two registry processes on one storage directory act as one registry: an upload may hop between them and survive a restart. */
 @ExtendWith(FailureLogs.class)
-@Timeout(value = 5, unit = TimeUnit.MINUTES)
+@Timeout(value = 5, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class UploadAcrossProcessesIT {
     private static final long MiB = 1L << 20;
 
