@@ -59,7 +59,9 @@ final class ConfigFile {
         } catch (MarkedYamlEngineException e) {
             Optional<Mark> mark = e.getProblemMark().or(e::getContextMark);
             String where = mark.map(m -> name + ":" + (m.getLine() + 1)).orElse(name);
-            String context = e.getContext() == null || e.getContext().isBlank() ? "" : " (" + e.getContext() + ")";
+            String context = e.getContext() == null || e.getContext().isBlank()
+                    ? ""
+                    : " (" + e.getContext() + ")";
             throw new ConfigException(where + ": YAML syntax error: " + e.getProblem() + context);
         } catch (YamlEngineException e) {
             throw new ConfigException(name + ": YAML error: " + e.getMessage());
