@@ -30,6 +30,8 @@ final class ConfigFile {
     private final String name;
     private final List<Setting> settings;
     private final List<String> problems;
+    /** Line of each path set so far, across the whole file: "storage.driver:" may also be written nested. */
+    private final Map<String, Integer> seen = new HashMap<>();
 
     private ConfigFile(String name, List<Setting> settings, List<String> problems) {
         this.name = name;
@@ -78,8 +80,8 @@ final class ConfigFile {
         }
     }
 
+    /** Reads one map's entries as keys under {@code section}; a key may itself be dotted, as messages write it. */
     private void walk(String section, MappingNode map) {
-        Map<String, Integer> seen = new HashMap<>();
         for (NodeTuple entry : map.getValue()) {
             Node keyNode = entry.getKeyNode();
             Node valueNode = entry.getValueNode();

@@ -220,6 +220,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void dottedKeysMayStandForNestedOnes() throws Exception {
+        Path file = file("storage.filesystem.root: /srv\nstorage.driver: memory\nlimits: {manifest-size: 1KiB}\n");
+        BerthConfig config = ConfigLoader.load(file, Map.of(), List.of());
+        assertThat(config.storage()).isEqualTo(new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/srv"))));
+        assertThat(config.limits().manifestSize()).isEqualTo(1024);
+    }
+
+    @Test
+    void keyGivenTwiceOnceDottedOnceNestedIsNamed() throws IOException {
+        assertThat(fileProblem("storage:\n  driver: memory\nstorage.driver: filesystem\n"))
+                .isEqualTo("berth.yaml:3: storage.driver is given twice (first on line 2)");
+    }
+
+    @Test
     void yamlSyntaxErrorGivesFileAndLine() throws IOException {
         assertThat(fileProblem("listen: localhost:5000\ndelete: {enabled: true\nlimits: {}\n"))
                 .isEqualTo("berth.yaml:3: YAML syntax error: expected ',' or '}', but got :"
