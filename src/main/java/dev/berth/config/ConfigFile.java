@@ -66,7 +66,12 @@ final class ConfigFile {
                     : " (" + e.getContext() + ")";
             throw new ConfigException(where + ": YAML syntax error: " + e.getProblem() + context);
         } catch (YamlEngineException e) {
-            throw new ConfigException(name + ": YAML error: " + e.getMessage());
+            // The YAML reader wraps failures of the file itself, such as bytes that are not UTF-8.
+            throw new ConfigException(name + switch (e.getCause()) {
+                case CharacterCodingException c -> ": not UTF-8 text";
+                case IOException io -> ": cannot read: " + io.getMessage();
+                case null, default -> ": YAML error: " + e.getMessage();
+            });
         }
         if (root.isEmpty() || isNull(root.get())) {
             return; // an empty file, or one holding only comments, configures nothing

@@ -243,6 +243,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void fileThatIsNotUtf8OrNotAFileIsNamed() throws IOException {
+        Path file = Files.write(dir.resolve("berth.yaml"), new byte[] {'a', ':', ' ', (byte) 0xff, '\n'});
+        assertThat(problemWith(file, Map.of(), List.of())).isEqualTo("berth.yaml: not UTF-8 text");
+        Files.delete(file);
+        Files.createDirectory(file);
+        assertThat(problemWith(file, Map.of(), List.of())).startsWith("berth.yaml: cannot read: ");
+    }
+
+    @Test
     void missingFileIsNamed() {
         assertThat(problemWith(dir.resolve("berth.yaml"), Map.of(), List.of()))
                 .isEqualTo("berth.yaml: no such configuration file");
