@@ -611,38 +611,26 @@ public final class FilesystemStore implements ObjectStore {
         }
     }
 
-    /** A directory entry with the key it sorts by: a directory sorts as its name plus '/', like its keys do. */
-    private record Child(String sortKey, Path path, boolean directory) {}
+    /**
+     * A directory entry placed by the key it sorts by. A directory sorts as its name plus '/', like the keys inside
+     * it, so "a-b" and "a.b" come before the directory "a" while "a0" comes after it.
+     */
+    private record Child(String sortKey, String key, Path path) {}
 
     /**
      * Visits {@code dir} in key order until {@code want} objects were found. Only directories that can hold wanted
-     * keys are opened, so a page costs the directories along its path, not the whole tree. Names are compared as
-     * strings, which is byte order for the ASCII the key grammar allows.
+     * keys are opened, and only the entries a page reaches are examined, so a page costs the directories along its
+     * path, not the whole tree. Names are compared as strings, which is byte order for the ASCII keys allow.
      */
     private boolean walk(Path dir, String dirKey, Range range, int want, List<ObjectInfo> found) throws IOException {
-        List<Child> children = new ArrayList<>();
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
                 String name = entry.getFileName().toString();
-                if (name.startsWith(".")) {
-                    continue; // the store's own .tmp and .locks, or nothing a key can name
-                }
                 String key = dirKey + name;
-                boolean asObject = range.wantsKey(key);
-                boolean asDirectory = range.wantsSomeUnder(key + "/");
-                if (!asObject && !asDirectory) {
-                    continue; // decided without touching the disk
-                }
-                BasicFileAttributes attributes;
-                try {
-                    attributes = Files.readAttributes(entry, BasicFileAttributes.class, NOFOLLOW_LINKS);
-                } catch (NoSuchFileException e) {
-                    continue; // deleted while we looked
-                }
-                if (attributes.isDirectory() && asDirectory) {
-                    children.add(new Child(key + "/", entry, true));
-                } else if (attributes.isRegularFile() && asObject) {
-                    children.add(new Child(key, entry, false));
+                // The store's own .tmp and .locks, and anything no key can name, are not objects.
+                if (!name.startsWith(".") && (range.wantsKey(key) || range.wantsSomeUnder(key + "/"))) {
+                    names.add(name);
                 }
             }
         } catch (IOException e) {
@@ -651,15 +639,35 @@ public final class FilesystemStore implements ObjectStore {
             }
             throw e;
         }
+        names.sort(Comparator.naturalOrder());
+        List<Child> children = new ArrayList<>(names.size());
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            String key = dirKey + name;
+            Path path = dir.resolve(name);
+            // Whether an entry is a directory changes its place only when a sibling extends its name with a
+            // character below '/'; only then is it worth a stat before sorting.
+            boolean placeDependsOnType = false;
+            for (int j = i + 1; j < names.size() && names.get(j).startsWith(name); j++) {
+                if (names.get(j).charAt(name.length()) < '/') {
+                    placeDependsOnType = true;
+                    break;
+                }
+            }
+            boolean directory = placeDependsOnType && Files.isDirectory(path, NOFOLLOW_LINKS);
+            children.add(new Child(directory ? key + "/" : key, key, path));
+        }
         children.sort(Comparator.comparing(Child::sortKey));
         for (Child child : children) {
-            if (child.directory()) {
-                if (walk(child.path(), child.sortKey(), range, want, found)) {
+            Optional<ObjectInfo> object =
+                    range.wantsKey(child.key()) ? readInfo(child.key(), child.path()) : Optional.empty();
+            if (object.isPresent()) {
+                found.add(object.get());
+                if (found.size() >= want) {
                     return true;
                 }
-            } else {
-                readInfo(child.sortKey(), child.path()).ifPresent(found::add);
-                if (found.size() >= want) {
+            } else if (range.wantsSomeUnder(child.key() + "/") && Files.isDirectory(child.path(), NOFOLLOW_LINKS)) {
+                if (walk(child.path(), child.key() + "/", range, want, found)) {
                     return true;
                 }
             }

@@ -200,6 +200,14 @@ public abstract class ObjectStoreContract {
                 .containsExactly("p/a-b", "p/a.b", "p/a/-", "p/a/x", "p/a/y/z", "p/a0", "p/aB", "p/a_", "p/ab");
         assertThat(listKeys("p/", null, 100)).isSortedAccordingTo(ObjectStoreContract::compareBytes);
         assertThat(listKeys("p/a", "p/a.b", 2)).containsExactly("p/a/-", "p/a/x");
+
+        // The same names as objects rather than directories sort before their extensions.
+        for (String key : List.of("q/a0", "q/a.c", "q/a", "q/a-b", "q/b-y", "q/b/x", "q/b.z")) {
+            store.put(key, new byte[] {1}, PutCondition.always());
+        }
+        assertThat(listKeys("q/", null, 100))
+                .containsExactly("q/a", "q/a-b", "q/a.c", "q/a0", "q/b-y", "q/b.z", "q/b/x");
+        assertThat(listKeys("q/", "q/a", 2)).containsExactly("q/a-b", "q/a.c");
     }
 
     @Test
