@@ -18,12 +18,10 @@ import org.eclipse.jetty.server.Server;
 public final class BerthServer implements AutoCloseable {
     private final Server jetty;
     private final URI uri;
-    private final String storageDescription;
 
-    private BerthServer(Server jetty, URI uri, String storageDescription) {
+    private BerthServer(Server jetty, URI uri) {
         this.jetty = jetty;
         this.uri = uri;
-        this.storageDescription = storageDescription;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -33,7 +31,7 @@ public final class BerthServer implements AutoCloseable {
         Server jetty = HttpServerFactory.create(config, registry);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);
-        return new BerthServer(jetty, uri, describe(config));
+        return new BerthServer(jetty, uri);
     }
 
     /** Opens the configured backend, wrapped in the checks every backend shares. */
@@ -45,21 +43,9 @@ public final class BerthServer implements AutoCloseable {
         return CheckedStore.of(backend);
     }
 
-    private static String describe(BerthConfig config) {
-        return switch (config.storage().driver()) {
-            case FILESYSTEM -> "filesystem " + config.storage().filesystem().root().toAbsolutePath().normalize();
-            case MEMORY -> "memory (lost on exit)";
-        };
-    }
-
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
     public URI uri() {
         return uri;
-    }
-
-    /** A short description of the storage for the start-up line, such as {@code filesystem /srv/berth}. */
-    public String storageDescription() {
-        return storageDescription;
     }
 
     /** Blocks until the server stops. */

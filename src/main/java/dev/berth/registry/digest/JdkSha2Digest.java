@@ -15,9 +15,9 @@ import java.util.Optional;
  *
  * <p>Needs {@code --add-opens java.base/sun.security.provider=ALL-UNNAMED} (the jar manifest's
  * {@code Add-Opens} gives it to {@code java -jar}); without it {@link #available()} is false.
- * The field names were checked on JDK 17 and 25 ({@code buffer}, {@code bufOfs}, {@code bytesProcessed},
- * {@code state}); {@link ResumableDigest#start} only uses this class after a self-test against
- * {@code MessageDigest} and {@link PortableSha2Digest} passes.
+ * The names were checked on JDK 17 and 25 ({@code buffer}, {@code bufOfs}, {@code bytesProcessed},
+ * {@code state}, {@code engineUpdate}, {@code engineDigest}, {@code implCompress}); {@link ResumableDigest#start}
+ * only uses this class after a self-test against {@code MessageDigest} and {@link PortableSha2Digest} passes.
  */
 public final class JdkSha2Digest implements ResumableDigest {
     private static final String PACKAGE = "sun.security.provider.";
@@ -27,6 +27,7 @@ public final class JdkSha2Digest implements ResumableDigest {
     private static final MethodHandle NEW_SHA512;
     private static final MethodHandle ENGINE_UPDATE;
     private static final MethodHandle ENGINE_DIGEST;
+    private static final MethodHandle IMPL_COMPRESS;
     private static final VarHandle BUFFER;
     private static final VarHandle BUF_OFS;
     private static final VarHandle BYTES_PROCESSED;
@@ -46,6 +47,7 @@ public final class JdkSha2Digest implements ResumableDigest {
         NEW_SHA512 = h == null ? null : h.newSha512();
         ENGINE_UPDATE = h == null ? null : h.engineUpdate();
         ENGINE_DIGEST = h == null ? null : h.engineDigest();
+        IMPL_COMPRESS = h == null ? null : h.implCompress();
         BUFFER = h == null ? null : h.buffer();
         BUF_OFS = h == null ? null : h.bufOfs();
         BYTES_PROCESSED = h == null ? null : h.bytesProcessed();
@@ -124,9 +126,14 @@ public final class JdkSha2Digest implements ResumableDigest {
     @Override
     public byte[] state() {
         long length = length();
+        int blockSize = Sha2State.blockSize(algorithm);
         int partialLength = (int) BUF_OFS.get(spi);
-        if (partialLength != length % Sha2State.blockSize(algorithm)) {
-            // DigestBase keeps exactly length mod blockSize bytes buffered; anything else means its internals changed.
+        if (partialLength == blockSize && length % blockSize == 0) {
+            compressFullBuffer();
+            partialLength = 0;
+        }
+        if (partialLength != length % blockSize) {
+            // DigestBase buffers length mod blockSize bytes (or one full block); anything else means its internals changed.
             throw new IllegalStateException("JDK digest internals changed: " + partialLength + " buffered bytes after " + length);
         }
         long[] words = new long[8];
@@ -141,6 +148,21 @@ public final class JdkSha2Digest implements ResumableDigest {
         byte[] partial = new byte[partialLength];
         System.arraycopy((byte[]) BUFFER.get(spi), 0, partial, 0, partialLength);
         return new Sha2State(algorithm, length, words, partial).encode();
+    }
+
+    /**
+     * Compresses a full block that DigestBase left in its buffer, exactly as its next update would; the C2
+     * intrinsic for SHA-512's multi-block compression (JDK 25, x86-64) stops one block short and leaves it there.
+     */
+    private void compressFullBuffer() {
+        try {
+            IMPL_COMPRESS.invokeExact(spi, (byte[]) BUFFER.get(spi), 0);
+            BUF_OFS.set(spi, 0);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable t) {
+            throw new IllegalStateException("JDK digest could not compress its buffered block", t);
+        }
     }
 
     @Override
@@ -179,8 +201,8 @@ public final class JdkSha2Digest implements ResumableDigest {
 
     /** The handles found once at class initialization; a record so that they can be found in one throwing step. */
     private record Handles(MethodHandle newSha256, MethodHandle newSha512, MethodHandle engineUpdate,
-                           MethodHandle engineDigest, VarHandle buffer, VarHandle bufOfs, VarHandle bytesProcessed,
-                           VarHandle state256, VarHandle state512) {
+                           MethodHandle engineDigest, MethodHandle implCompress, VarHandle buffer,
+                           VarHandle bufOfs, VarHandle bytesProcessed, VarHandle state256, VarHandle state512) {
 
         static Handles find() throws ReflectiveOperationException {
             Class<?> digestBase = Class.forName(PACKAGE + "DigestBase");
@@ -201,6 +223,9 @@ public final class JdkSha2Digest implements ResumableDigest {
                             .asType(MethodType.methodType(void.class, MessageDigestSpi.class, byte[].class, int.class, int.class)),
                     base.findVirtual(digestBase, "engineDigest", MethodType.methodType(byte[].class))
                             .asType(MethodType.methodType(byte[].class, MessageDigestSpi.class)),
+                    base.findVirtual(digestBase, "implCompress",
+                                    MethodType.methodType(void.class, byte[].class, int.class))
+                            .asType(MethodType.methodType(void.class, MessageDigestSpi.class, byte[].class, int.class)),
                     base.findVarHandle(digestBase, "buffer", byte[].class),
                     base.findVarHandle(digestBase, "bufOfs", int.class),
                     base.findVarHandle(digestBase, "bytesProcessed", long.class),

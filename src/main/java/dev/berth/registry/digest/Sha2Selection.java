@@ -40,7 +40,9 @@ record Sha2Selection(boolean jdk, String implementation, String reason) {
     /**
      * Hashes a vector in pieces with {@link JdkSha2Digest}, saving the state after every piece and resuming it
      * alternately in the JDK and the portable implementation, and compares both the states and the final digest
-     * with {@link MessageDigest}; returns what went wrong, or null when all agree.
+     * with {@link MessageDigest}; returns what went wrong, or null when all agree. It runs before the JIT has
+     * compiled anything, so shapes that only compiled code leaves (a whole block buffered) are handled and tested
+     * separately.
      */
     static String selfTestFailure() {
         byte[] data = new byte[1000];
