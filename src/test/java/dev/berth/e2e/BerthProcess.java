@@ -70,7 +70,7 @@ public final class BerthProcess implements AutoCloseable {
         this.storage = storage;
         this.heap = heap;
         this.port = port;
-        this.logDir = Path.of("target", "e2e-logs").toAbsolutePath();
+        this.logDir = E2eLogs.dir();
     }
 
     /** Starts the configured target on a free port, serving {@code storage}, with a JVM heap of {@code heap} (e.g. "256m"). */
@@ -139,7 +139,6 @@ public final class BerthProcess implements AutoCloseable {
 
     private void launch() throws IOException {
         Files.createDirectories(storage);
-        Files.createDirectories(logDir);
         starts++;
         logFile = logPath(starts);
         ProcessBuilder builder = new ProcessBuilder(command())

@@ -50,8 +50,7 @@ public final class Tools {
 
     /** Runs {@code command} with extra environment variables; fails if it does not finish within {@code timeout}. */
     public static Result run(Duration timeout, Map<String, String> env, List<String> command) throws IOException {
-        Path dir = Path.of("target", "e2e-logs").toAbsolutePath();
-        Files.createDirectories(dir);
+        Path dir = E2eLogs.dir();
         int n = SEQUENCE.incrementAndGet();
         String base = Path.of(command.getFirst()).getFileName() + "-" + n;
         // Files instead of pipes: a chatty client can never block on a full pipe buffer.
