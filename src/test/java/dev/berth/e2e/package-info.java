@@ -1,0 +1,13 @@
+/**
+ * End-to-end tests: real clients (skopeo, podman, Jib, raw HTTP) against Berth running as a separate OS process.
+ *
+ * <p>{@code ./run-tests} runs them with the rest of the suite (failsafe, {@code *IT.java}, after the shade plugin has
+ * built {@code target/berth.jar}). One class alone: {@code ./run-tests -Dit.test=SkopeoIT}. To check the tests
+ * themselves against CNCF Distribution 2.8 ({@code docker-registry}) instead of Berth:
+ * {@code ./run-tests -Dberth.e2e.target=distribution} (Distribution ignores {@code Content-Range} on PATCH, so the
+ * gap test fails there by design). {@code -Dberth.test.long=true} makes the large-blob test 5 GiB instead of 1 GiB.
+ *
+ * <p>Registry logs, generated configuration and every client's stdout/stderr land in
+ * {@code target/e2e-logs/<time>-<pid>/}; a failing test prints the logs of the registries it started.
+ */
+package dev.berth.e2e;
