@@ -56,6 +56,16 @@ public final class Client {
         return manifest;
     }
 
+    /** GETs the manifest at {@code reference}, accepting every manifest type; no assertion. */
+    public Http.Response getManifest(String repository, String reference) {
+        return http.get("/v2/" + repository + "/manifests/" + reference, "Accept", MediaTypes.ALL_MANIFESTS);
+    }
+
+    /** HEADs the manifest at {@code reference}, accepting every manifest type; no assertion. */
+    public Http.Response headManifest(String repository, String reference) {
+        return http.head("/v2/" + repository + "/manifests/" + reference, "Accept", MediaTypes.ALL_MANIFESTS);
+    }
+
     /** Pushes a config and a layer, then an OCI image manifest over them at {@code reference}. */
     public Image pushImage(String repository, String reference) {
         Descriptor config = pushBlob(repository, MediaTypes.OCI_CONFIG, configJson());

@@ -113,7 +113,7 @@ class ManifestTest {
         String wrong = Digests.unknownSha256();
 
         Expect.error(client.putManifest(repo, wrong, manifest), 400, "DIGEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/" + wrong), 404);
+        Expect.status(client.headManifest(repo, wrong), 404);
     }
 
     @Test
@@ -289,8 +289,8 @@ class ManifestTest {
         Response put = http.put("/v2/" + repo + "/manifests/" + manifest.digest() + "?tag=good&tag=-bad", manifest.bytes(),
                 "Content-Type", manifest.mediaType());
         Expect.error(put, 400, "TAG_INVALID", "MANIFEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/good"), 404);
-        Expect.status(http.head("/v2/" + repo + "/manifests/" + manifest.digest()), 404);
+        Expect.status(client.headManifest(repo, "good"), 404);
+        Expect.status(client.headManifest(repo, manifest.digest()), 404);
     }
 
     @Test
@@ -324,7 +324,7 @@ class ManifestTest {
                 400, "MANIFEST_INVALID");
         Expect.error(client.putManifest(repo, "broken", Manifest.ofText(MediaTypes.OCI_MANIFEST, "")), 400, "MANIFEST_INVALID");
         Expect.error(client.putManifest(repo, "broken", Manifest.ofText(MediaTypes.OCI_MANIFEST, "[]")), 400, "MANIFEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/broken"), 404);
+        Expect.status(client.headManifest(repo, "broken"), 404);
     }
 
     @Test
@@ -345,7 +345,7 @@ class ManifestTest {
 
         Response put = http.put("/v2/" + repo + "/manifests/mismatch", manifest.bytes(), "Content-Type", MediaTypes.OCI_INDEX);
         Expect.error(put, 400, "MANIFEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/mismatch"), 404);
+        Expect.status(client.headManifest(repo, "mismatch"), 404);
     }
 
     @Test
@@ -362,7 +362,7 @@ class ManifestTest {
         List<String> codes = Expect.error(put, 400, "MANIFEST_BLOB_UNKNOWN");
         Expect.that(codes.stream().filter("MANIFEST_BLOB_UNKNOWN"::equals).count() == 3,
                 "expected one MANIFEST_BLOB_UNKNOWN per missing reference (3), got " + codes, put);
-        Expect.status(http.head("/v2/" + repo + "/manifests/incomplete"), 404);
+        Expect.status(client.headManifest(repo, "incomplete"), 404);
     }
 
     @Test
@@ -386,7 +386,7 @@ class ManifestTest {
                 400, "MANIFEST_INVALID");
         Expect.error(client.putManifest(repo, "liar", Manifest.ociImage(config.withSize(config.size() - 1), List.of(layer))),
                 400, "MANIFEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/liar"), 404);
+        Expect.status(client.headManifest(repo, "liar"), 404);
     }
 
     @Test
@@ -397,7 +397,7 @@ class ManifestTest {
 
         Expect.error(client.putManifest(repo, "sparse", Manifest.ociIndex(List.of(present.descriptor(), absent))), 400,
                 "MANIFEST_BLOB_UNKNOWN");
-        Expect.status(http.head("/v2/" + repo + "/manifests/sparse"), 404);
+        Expect.status(client.headManifest(repo, "sparse"), 404);
     }
 
     @Test
@@ -439,7 +439,7 @@ class ManifestTest {
         Manifest manifest = paddedTo(repo, FOUR_MIB + 1);
 
         Expect.error(client.putManifest(repo, "too-big", manifest), 413, "MANIFEST_INVALID");
-        Expect.status(http.head("/v2/" + repo + "/manifests/too-big"), 404);
+        Expect.status(client.headManifest(repo, "too-big"), 404);
     }
 
     /** A valid image manifest padded with an annotation to exactly {@code size} bytes. */

@@ -21,5 +21,8 @@ public final class MediaTypes {
     /** Docker gzip layer. */
     public static final String DOCKER_LAYER = "application/vnd.docker.image.rootfs.diff.tar.gzip";
 
+    /** An Accept header value naming every manifest type the tests push. */
+    public static final String ALL_MANIFESTS = String.join(", ", OCI_MANIFEST, OCI_INDEX, DOCKER_MANIFEST, DOCKER_MANIFEST_LIST);
+
     private MediaTypes() {}
 }

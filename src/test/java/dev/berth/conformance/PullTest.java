@@ -168,15 +168,15 @@ class PullTest {
         String repo = registry.newRepository("pull");
         client.pushImage(repo, "present");
 
-        Expect.error(http.get("/v2/" + repo + "/manifests/absent"), 404, "MANIFEST_UNKNOWN");
-        Expect.error(http.get("/v2/" + repo + "/manifests/" + Digests.unknownSha256()), 404, "MANIFEST_UNKNOWN");
-        Expect.status(http.head("/v2/" + repo + "/manifests/absent"), 404);
+        Expect.error(client.getManifest(repo, "absent"), 404, "MANIFEST_UNKNOWN");
+        Expect.error(client.getManifest(repo, Digests.unknownSha256()), 404, "MANIFEST_UNKNOWN");
+        Expect.status(client.headManifest(repo, "absent"), 404);
     }
 
     @Test
     void manifestInUnknownRepositoryIs404() {
         String repo = registry.newRepository("never-pushed");
-        Expect.error(http.get("/v2/" + repo + "/manifests/latest"), 404, "NAME_UNKNOWN", "MANIFEST_UNKNOWN");
-        Expect.status(http.head("/v2/" + repo + "/manifests/latest"), 404);
+        Expect.error(client.getManifest(repo, "latest"), 404, "NAME_UNKNOWN", "MANIFEST_UNKNOWN");
+        Expect.status(client.headManifest(repo, "latest"), 404);
     }
 }
