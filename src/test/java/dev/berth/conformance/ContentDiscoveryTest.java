@@ -358,6 +358,22 @@ class ContentDiscoveryTest {
     }
 
     @Test
+    void referrersOfASubjectNamedBySha512DigestAreListed() {
+        String repo = registry.newRepository("referrers");
+        Client.Image subject = client.pushImage(repo, null);
+        String sha512 = Digests.sha512(subject.manifest().bytes());
+        Expect.status(client.putManifest(repo, sha512, subject.manifest()), 201);
+        Descriptor empty = client.pushEmptyConfig(repo);
+        Descriptor subjectBySha512 = new Descriptor(MediaTypes.OCI_MANIFEST, sha512, subject.manifest().bytes().length);
+        Manifest artifact = Manifest.ociImage(empty, List.of(), "application/vnd.example.sha512", subjectBySha512, Map.of());
+
+        Response put = Expect.status(client.putManifest(repo, artifact.digest(), artifact), 201);
+        Expect.header(put, "OCI-Subject", sha512);
+        Response response = referrers(repo, sha512);
+        Expect.that(byDigest(response).containsKey(artifact.digest()), "the referrer must be listed under the sha512 digest", response);
+    }
+
+    @Test
     void referrerPushedByTagIsListedToo() {
         String repo = registry.newRepository("referrers");
         Client.Image subject = client.pushImage(repo, "subject");

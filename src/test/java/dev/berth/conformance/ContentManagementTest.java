@@ -101,6 +101,26 @@ class ContentManagementTest {
     }
 
     @Test
+    void deletingASha512BlobAnswers202AndThenTheBlobIs404() {
+        String repo = registry.newRepository("delete");
+        Descriptor blob = client.pushBlob(repo, MediaTypes.OCI_LAYER, Digests.randomBytes(200), "sha512");
+
+        Expect.status(http.delete("/v2/" + repo + "/blobs/" + blob.digest()), 202);
+        Expect.error(http.get("/v2/" + repo + "/blobs/" + blob.digest()), 404, "BLOB_UNKNOWN");
+    }
+
+    @Test
+    void deletingAManifestBySha512DigestRemovesIt() {
+        String repo = registry.newRepository("delete");
+        Client.Image image = client.pushImage(repo, null);
+        String sha512 = Digests.sha512(image.manifest().bytes());
+        Expect.status(client.putManifest(repo, sha512, image.manifest()), 201);
+
+        Expect.status(http.delete("/v2/" + repo + "/manifests/" + sha512), 202);
+        Expect.error(client.getManifest(repo, sha512), 404, "MANIFEST_UNKNOWN");
+    }
+
+    @Test
     void deletingABlobInOneRepositoryLeavesItInAnother() {
         String repo = registry.newRepository("delete");
         String other = registry.newRepository("delete");

@@ -327,6 +327,18 @@ class PushTest {
     }
 
     @Test
+    void sha512BlobCanBeMountedFromAnotherRepository() {
+        String source = registry.newRepository("mount-source");
+        String target = registry.newRepository("mount-target");
+        byte[] content = Digests.randomBytes(300);
+        Descriptor blob = client.pushBlob(source, MediaTypes.OCI_LAYER, content, "sha512");
+
+        Response mount = Expect.status(http.post("/v2/" + target + "/blobs/uploads/?mount=" + blob.digest() + "&from=" + source, null), 201);
+        Expect.header(mount, "Docker-Content-Digest", blob.digest());
+        assertBlobServed(target, blob.digest(), content);
+    }
+
+    @Test
     void mountWithoutFromMountsABlobThatExistsElsewhereInTheRegistry() {
         String source = registry.newRepository("mount-source");
         String target = registry.newRepository("mount-target");
