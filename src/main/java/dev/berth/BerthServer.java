@@ -1,24 +1,46 @@
 package dev.berth;
 
 import dev.berth.config.BerthConfig;
+import dev.berth.http.HttpServerFactory;
+import dev.berth.registry.Registry;
+import dev.berth.storage.CheckedStore;
+import dev.berth.storage.FilesystemStore;
+import dev.berth.storage.MemoryStore;
+import dev.berth.storage.ObjectStore;
 import java.net.URI;
+import java.time.Clock;
+import org.eclipse.jetty.server.Server;
 
 /**
  * A running Berth: the store, the registry and the HTTP listener wired from one configuration.
  * The composition root; every other class receives its collaborators.
  */
 public final class BerthServer implements AutoCloseable {
-    private final org.eclipse.jetty.server.Server jetty;
+    private final Server jetty;
     private final URI uri;
 
-    private BerthServer(org.eclipse.jetty.server.Server jetty, URI uri) {
+    private BerthServer(Server jetty, URI uri) {
         this.jetty = jetty;
         this.uri = uri;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
     public static BerthServer start(BerthConfig config) throws Exception {
-        throw new IllegalStateException("wired in the next commit");
+        ObjectStore store = openStore(config);
+        Registry registry = Registry.open(store, config, Clock.systemUTC());
+        Server jetty = HttpServerFactory.create(config, registry);
+        jetty.start();
+        URI uri = HttpServerFactory.boundUri(jetty);
+        return new BerthServer(jetty, uri);
+    }
+
+    /** Opens the configured backend, wrapped in the checks every backend shares. */
+    static ObjectStore openStore(BerthConfig config) {
+        ObjectStore backend = switch (config.storage().driver()) {
+            case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
+            case MEMORY -> new MemoryStore();
+        };
+        return CheckedStore.of(backend);
     }
 
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */

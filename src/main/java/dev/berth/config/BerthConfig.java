@@ -22,9 +22,23 @@ public record BerthConfig(
         Delete delete) {
 
     /** The storage backend and its settings. */
-    public record Storage(StorageDriver driver, Filesystem filesystem) {}
+    public record Storage(StorageDriver driver, Filesystem filesystem) {
+        /** This section with another driver. */
+        public Storage withDriver(StorageDriver newDriver) {
+            return new Storage(newDriver, filesystem);
+        }
 
-    /** The filesystem backend's settings. */
+        /** This section with other filesystem settings. */
+        public Storage withFilesystem(Filesystem newFilesystem) {
+            return new Storage(driver, newFilesystem);
+        }
+    }
+
+    /**
+     * The filesystem backend's settings.
+     *
+     * @param root directory holding the objects; a relative path is relative to the working directory
+     */
     public record Filesystem(Path root) {}
 
     /** Backends Berth can store objects in. */
@@ -54,6 +68,11 @@ public record BerthConfig(
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
         return new BerthConfig(address, publicUrl, storage, limits, validation, delete);
+    }
+
+    /** This configuration with another public URL ({@code ""}: taken from each request). */
+    public BerthConfig withPublicUrl(String url) {
+        return new BerthConfig(listen, url, storage, limits, validation, delete);
     }
 
     /** This configuration with another storage section. */

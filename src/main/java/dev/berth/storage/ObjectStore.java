@@ -47,7 +47,8 @@ public interface ObjectStore {
 
     /**
      * Streams {@code length} bytes of the object starting at {@code offset}; a negative length reads to the end.
-     * The range must lie within the object ({@link RangeNotSatisfiableException} otherwise).
+     * The range must lie within the object ({@link RangeNotSatisfiableException} otherwise): an empty range, such
+     * as a length of 0 or an offset equal to the size, is within it and reads nothing; a negative offset is not.
      */
     InputStream get(String key, long offset, long length);
 

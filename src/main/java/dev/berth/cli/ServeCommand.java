@@ -1,0 +1,156 @@
+package dev.berth.cli;
+
+import dev.berth.BerthServer;
+import dev.berth.config.BerthConfig;
+import dev.berth.config.ConfigException;
+import dev.berth.config.ConfigKey;
+import dev.berth.config.ConfigKeys;
+import dev.berth.config.ConfigLoader;
+import dev.berth.config.Setting;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code berth serve}: builds the configuration from flags, environment, file and defaults, then runs Berth. */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = "Runs the registry until it is stopped.")
+final class ServeCommand implements Callable<Integer> {
+    private static final Logger log = LoggerFactory.getLogger(ServeCommand.class);
+    /** Picocli's default help width; it would break longer footer lines mid-word. */
+    private static final int HELP_WIDTH = 80;
+
+    private final Map<String, String> env;
+    private final ServerRunner runner;
+
+    @Spec
+    private CommandSpec spec;
+
+    // No picocli defaults: a default here would count as a flag and override the environment and the file.
+    @Option(names = "--listen", paramLabel = "HOST:PORT",
+            description = "address to listen on (default: localhost:5000)")
+    private String listen;
+
+    @Option(names = "--storage", paramLabel = "DIR",
+            description = "store objects under DIR (default: ./data)")
+    private String storage;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
+    private Path config;
+
+    ServeCommand(Map<String, String> env, ServerRunner runner) {
+        this.env = Map.copyOf(env);
+        this.runner = runner;
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        BerthConfig berthConfig;
+        try {
+            berthConfig = ConfigLoader.load(config, env, flagSettings());
+        } catch (ConfigException e) {
+            // The message names the key and where it was written; a stack trace would only bury it.
+            err.println(e.getMessage());
+            err.flush();
+            return Main.EXIT_USAGE;
+        }
+        try {
+            return runner.run(berthConfig);
+        } catch (IOException e) {
+            // Typically the address is taken or the storage directory is not writable: say so in one line.
+            err.println("berth: could not start: " + e.getMessage());
+            err.flush();
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } catch (Exception e) {
+            log.error("Berth stopped on an unexpected error", e);
+            return 1;
+        }
+    }
+
+    /** What the options say, as settings; {@code --storage DIR} is shorthand for two keys. */
+    List<Setting> flagSettings() {
+        List<Setting> flags = new ArrayList<>();
+        if (listen != null) {
+            flags.add(new Setting("listen", listen, "option --listen"));
+        }
+        if (storage != null) {
+            flags.add(new Setting("storage.driver", "filesystem", "option --storage"));
+            flags.add(new Setting("storage.filesystem.root", storage, "option --storage"));
+        }
+        return flags;
+    }
+
+    /** The default runner: starts the server, logs where it is, and waits until it stops. */
+    static int serveUntilStopped(BerthConfig config) throws Exception {
+        BerthServer server = BerthServer.start(config);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                server.close();
+            } catch (Exception e) {
+                log.warn("Berth did not stop cleanly", e);
+            }
+        }, "berth-shutdown"));
+        log.info("Berth listening on {}, storage: {}", server.uri(), describeStorage(config.storage()));
+        server.join();
+        return 0;
+    }
+
+    /** The storage part of the start-up line, with the absolute directory so there is no doubt which one. */
+    static String describeStorage(BerthConfig.Storage storage) {
+        return switch (storage.driver()) {
+            case FILESYSTEM -> "filesystem " + storage.filesystem().root().toAbsolutePath().normalize();
+            case MEMORY -> "memory (lost on exit)";
+        };
+    }
+
+    /** Appends the key table to the command's help, so {@code serve --help} documents every key. */
+    static void describeConfiguration(CommandSpec serve) {
+        List<String> lines = new ArrayList<>();
+        lines.add("");
+        lines.add("Configuration: options override BERTH_* environment variables, which override");
+        lines.add("the --config file, which overrides the defaults. File keys and variables:");
+        for (ConfigKey key : ConfigKeys.ALL) {
+            lines.add(String.format("  %-26s %s", key.path(), key.envName()));
+            lines.addAll(wrap(key.description(), "      ", HELP_WIDTH));
+        }
+        lines.add("");
+        lines.add("Durations are written 30s, 5m, 24h, 7d; sizes 1024 (bytes), 512KiB, 4MiB, 1GiB.");
+        lines.add("The ./berth launcher also reads BERTH_JAVA (the java to run) and");
+        lines.add("BERTH_JAVA_OPTS (JVM options, replacing its default -Xmx512m -XX:+UseSerialGC).");
+        // Help text goes through String.format: a literal % in a description must be doubled.
+        serve.usageMessage().footer(lines.stream().map(l -> l.replace("%", "%%")).toArray(String[]::new));
+    }
+
+    /** {@code text} in lines of at most {@code width} characters, each starting with {@code indent}. */
+    static List<String> wrap(String text, String indent, int width) {
+        List<String> lines = new ArrayList<>();
+        StringBuilder line = new StringBuilder(indent);
+        for (String word : text.split(" ")) {
+            if (line.length() > indent.length() && line.length() + 1 + word.length() > width) {
+                lines.add(line.toString());
+                line = new StringBuilder(indent);
+            }
+            if (line.length() > indent.length()) {
+                line.append(' ');
+            }
+            line.append(word);
+        }
+        lines.add(line.toString());
+        return lines;
+    }
+}

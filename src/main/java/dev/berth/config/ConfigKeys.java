@@ -1,0 +1,236 @@
+package dev.berth.config;
+
+import dev.berth.config.BerthConfig.Delete;
+import dev.berth.config.BerthConfig.Filesystem;
+import dev.berth.config.BerthConfig.Limits;
+import dev.berth.config.BerthConfig.SparseIndexPolicy;
+import dev.berth.config.BerthConfig.StorageDriver;
+import dev.berth.config.BerthConfig.Validation;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The table of every configuration key Berth knows: the one place a new key is added.
+ * File, environment and flags are all checked against it, and help output is generated from it.
+ */
+public final class ConfigKeys {
+
+    /** Every key, in the order help lists them. */
+    public static final List<ConfigKey> ALL = List.of(
+            new ConfigKey("listen",
+                    "HOST:PORT to listen on; 0.0.0.0:5000 for every interface, port 0 for any free port",
+                    (c, v) -> c.withListen(hostPort(v))),
+            new ConfigKey("public-url",
+                    "base URL clients reach Berth on, for Location headers and the token realm;"
+                            + " \"\" takes it from each request",
+                    (c, v) -> c.withPublicUrl(publicUrl(v))),
+            new ConfigKey("storage.driver",
+                    "where objects are kept: filesystem | memory (memory is lost on exit)",
+                    (c, v) -> c.withStorage(c.storage().withDriver(oneOf(v, StorageDriver.class)))),
+            new ConfigKey("storage.filesystem.root",
+                    "directory of the filesystem driver; a relative path is relative to the working directory",
+                    (c, v) -> c.withStorage(c.storage().withFilesystem(new Filesystem(path(v))))),
+            new ConfigKey("limits.manifest-size",
+                    "largest manifest accepted: bytes, or with a unit B, KiB, MiB, GiB, TiB (e.g. 4MiB)",
+                    (c, v) -> c.withLimits(new Limits(positiveSize(v)))),
+            new ConfigKey("validation.sparse-index",
+                    "an index naming manifests the repository lacks: reject | allow",
+                    (c, v) -> c.withValidation(new Validation(oneOf(v, SparseIndexPolicy.class)))),
+            new ConfigKey("delete.enabled",
+                    "whether DELETE requests are served: true | false",
+                    (c, v) -> c.withDelete(new Delete(bool(v)))));
+
+    /** {@code BERTH_} variables the {@code ./berth} launcher reads itself; the loader lets them pass. */
+    public static final Set<String> LAUNCHER_VARIABLES = Set.of("BERTH_JAVA", "BERTH_JAVA_OPTS");
+
+    static {
+        // Two keys with one variable name ("a.b-c", "a-b.c") could not both be set from the environment.
+        Set<String> envNames = new HashSet<>(LAUNCHER_VARIABLES);
+        for (ConfigKey key : ALL) {
+            if (!envNames.add(key.envName())) {
+                throw new IllegalStateException("two configuration keys share the variable " + key.envName());
+            }
+        }
+    }
+
+    private ConfigKeys() {}
+
+    /** The key at a dotted path, if there is one. */
+    public static Optional<ConfigKey> find(String path) {
+        return ALL.stream().filter(k -> k.path().equals(path)).findFirst();
+    }
+
+    /** The key an environment variable sets, if any. */
+    public static Optional<ConfigKey> findByEnvName(String name) {
+        return ALL.stream().filter(k -> k.envName().equals(name)).findFirst();
+    }
+
+    /** Whether {@code path} is a section holding keys, such as {@code storage} or {@code storage.filesystem}. */
+    public static boolean isSection(String path) {
+        return ALL.stream().anyMatch(k -> k.path().startsWith(path + "."));
+    }
+
+    /** Every key path and every section path: what a file may name. */
+    static List<String> fileNames() {
+        Set<String> names = new LinkedHashSet<>();
+        for (ConfigKey key : ALL) {
+            String[] parts = key.path().split("\\.");
+            for (int i = 1; i <= parts.length; i++) {
+                names.add(String.join(".", Arrays.copyOf(parts, i)));
+            }
+        }
+        return List.copyOf(names);
+    }
+
+    /** Every variable name the loader accepts. */
+    static List<String> envNames() {
+        List<String> names = new ArrayList<>(ALL.stream().map(ConfigKey::envName).toList());
+        names.addAll(LAUNCHER_VARIABLES);
+        return names;
+    }
+
+    /**
+     * The known name {@code wrong} was probably meant to be: one ending in {@code .wrong} (a key written at
+     * the wrong level), else the closest by edit distance if close enough to be a typo.
+     */
+    static Optional<String> suggest(String wrong, Collection<String> known) {
+        List<String> bySuffix = known.stream().filter(k -> k.endsWith("." + wrong)).toList();
+        if (bySuffix.size() == 1) {
+            return Optional.of(bySuffix.get(0));
+        }
+        int allowed = Math.max(2, wrong.length() / 4);
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = editDistance(wrong.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= allowed ? Optional.ofNullable(best) : Optional.empty();
+    }
+
+    /** {@code " (did you mean 'x'?)"} or nothing. */
+    static String didYouMean(String wrong, Collection<String> known) {
+        return suggest(wrong, known).map(s -> " (did you mean '" + s + "'?)").orElse("");
+    }
+
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+
+    // ---- value parsers: each returns the parsed value or throws IllegalArgumentException saying what to write
+
+    private static final Pattern HOST_NAME = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?");
+    private static final Pattern IPV6 = Pattern.compile("\\[[0-9A-Fa-f:.]+(%[A-Za-z0-9]+)?]");
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+
+    static String hostPort(String text) {
+        String bad = "'" + text + "' is not HOST:PORT (write e.g. localhost:5000, 0.0.0.0:5000, [::1]:5000)";
+        int colon = text.lastIndexOf(':');
+        if (colon <= 0) {
+            throw new IllegalArgumentException(bad);
+        }
+        String host = text.substring(0, colon);
+        String port = text.substring(colon + 1);
+        if (!(HOST_NAME.matcher(host).matches() || IPV6.matcher(host).matches()) || !PORT.matcher(port).matches()) {
+            throw new IllegalArgumentException(bad);
+        }
+        if (Integer.parseInt(port) > 65535) {
+            throw new IllegalArgumentException("'" + text + "': the port must be 0 to 65535");
+        }
+        return text;
+    }
+
+    static String publicUrl(String text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        String bad = "'" + text + "' is not an http or https URL"
+                + " (write e.g. https://registry.example.com, or \"\" to take it from each request)";
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException(bad);
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException(bad);
+        }
+        if (uri.getRawQuery() != null || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+            throw new IllegalArgumentException("'" + text + "': a base URL has no user, query or fragment");
+        }
+        // Stored without a trailing slash so that paths such as "/v2/" can be appended as they are.
+        return text.replaceAll("/+$", "");
+    }
+
+    static Path path(String text) {
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("a path is needed");
+        }
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
+        }
+    }
+
+    static long positiveSize(String text) {
+        long size = Sizes.parse(text);
+        if (size < 1) {
+            throw new IllegalArgumentException("'" + text + "' is too small (at least 1 byte)");
+        }
+        return size;
+    }
+
+    static boolean bool(String text) {
+        return switch (text) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException("'" + text + "' is not true or false");
+        };
+    }
+
+    /** The constant named by {@code text} in lower case, as configuration writes enum values. */
+    static <E extends Enum<E>> E oneOf(String text, Class<E> type) {
+        for (E constant : type.getEnumConstants()) {
+            if (constant.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
+                return constant;
+            }
+        }
+        String choices = Arrays.stream(type.getEnumConstants())
+                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .collect(Collectors.joining(", "));
+        throw new IllegalArgumentException("'" + text + "' is not one of: " + choices);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.berth.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Builds the {@link BerthConfig} from its four sources: command-line flags, then environment variables, then
+ * the YAML file, then {@link BerthConfig#defaults()}. Every value of every source is checked, even one a
+ * higher source overrides, and all problems are reported together.
+ */
+public final class ConfigLoader {
+    private static final String ENV_PREFIX = "BERTH_";
+
+    private ConfigLoader() {}
+
+    /**
+     * The configuration from {@code file} (null: none), the environment {@code env} (its {@code BERTH_}
+     * variables) and {@code flags} (settings the command line made, each naming its option as origin).
+     */
+    public static BerthConfig load(Path file, Map<String, String> env, List<Setting> flags) throws ConfigException {
+        List<String> problems = new ArrayList<>();
+        // Lowest precedence first: binding them in this order lets each later value replace an earlier one.
+        List<Setting> settings = new ArrayList<>();
+        if (file != null) {
+            ConfigFile.read(file, settings, problems);
+        }
+        settings.addAll(fromEnvironment(env, problems));
+        settings.addAll(flags);
+
+        BerthConfig config = BerthConfig.defaults();
+        for (Setting setting : settings) {
+            ConfigKey key = ConfigKeys.find(setting.key()).orElse(null);
+            if (key == null) {
+                problems.add(setting.origin() + ": unknown key '" + setting.key() + "'");
+                continue;
+            }
+            try {
+                config = key.binder().bind(config, setting.value());
+            } catch (IllegalArgumentException e) {
+                problems.add(setting.origin() + ": " + key.path() + ": " + e.getMessage());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return config;
+    }
+
+    /** Settings from {@code BERTH_} variables; a variable matching no key is a problem, as a typo would be. */
+    static List<Setting> fromEnvironment(Map<String, String> env, List<String> problems) {
+        List<Setting> settings = new ArrayList<>();
+        // Sorted so that messages come in the same order on every run.
+        for (Map.Entry<String, String> variable : new TreeMap<>(env).entrySet()) {
+            String name = variable.getKey();
+            if (!name.startsWith(ENV_PREFIX) || ConfigKeys.LAUNCHER_VARIABLES.contains(name)) {
+                continue;
+            }
+            String origin = "environment variable " + name;
+            ConfigKeys.findByEnvName(name).ifPresentOrElse(
+                    key -> settings.add(new Setting(key.path(), variable.getValue(), origin)),
+                    () -> problems.add(origin + ": matches no configuration key"
+                            + ConfigKeys.didYouMean(name, ConfigKeys.envNames())));
+        }
+        return settings;
+    }
+}

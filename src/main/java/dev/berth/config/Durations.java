@@ -1,0 +1,51 @@
+package dev.berth.config;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Durations as configuration writes them: a whole number and one unit, {@code 30s}, {@code 5m}, {@code 24h},
+ * {@code 7d}; keys that can be switched off also take {@code off}.
+ */
+public final class Durations {
+    // One number, one unit: "1h30m" or "1.5h" would be easy to misread, and "90m" says the same thing.
+    // Bare numbers are refused because "10" could mean seconds or minutes depending on who wrote it.
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})([smhd])");
+    private static final String HINT = "write e.g. 30s, 5m, 24h, 7d";
+
+    private Durations() {}
+
+    /** Parses {@code text}; throws {@link IllegalArgumentException} with a message saying what to write. */
+    public static Duration parse(String text) {
+        Matcher m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration (" + HINT + ")");
+        }
+        long amount = Long.parseLong(m.group(1));
+        try {
+            return switch (m.group(2)) {
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                case "h" -> Duration.ofHours(amount);
+                case "d" -> Duration.ofDays(amount);
+                default -> throw new AssertionError(m.group(2));
+            };
+        } catch (ArithmeticException e) {
+            throw new IllegalArgumentException("'" + text + "' is too long a duration");
+        }
+    }
+
+    /** Parses {@code text} for a key that may be switched off: {@code off} gives empty. */
+    public static Optional<Duration> parseOrOff(String text) {
+        if (text.equals("off")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(parse(text));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration or off (" + HINT + ", or off)");
+        }
+    }
+}

@@ -1,0 +1,466 @@
+package dev.berth.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.BlobInfo;
+import dev.berth.registry.ChunkRange;
+import dev.berth.registry.ClientDisconnectedException;
+import dev.berth.registry.ErrorCode;
+import dev.berth.registry.ManifestStore;
+import dev.berth.registry.MediaTypes;
+import dev.berth.registry.Namespace;
+import dev.berth.registry.Registry;
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Tag;
+import dev.berth.registry.UploadRecord;
+import dev.berth.registry.digest.Digest;
+import dev.berth.registry.digest.DigestAlgorithm;
+import dev.berth.registry.digest.InvalidDigestException;
+import dev.berth.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.Fields;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The OCI Distribution API (end-1 to end-14, and {@code _catalog}) over the registry domain: one method per
+ * endpoint, each parsing its request, calling the domain, and writing the response.
+ */
+public final class RegistryHandler extends Handler.Abstract {
+    private static final Logger log = LoggerFactory.getLogger(RegistryHandler.class);
+    private static final String NAME = "(?<name>.+?)";
+    private static final Pattern UPLOADS = Pattern.compile("/v2/" + NAME + "/blobs/uploads/?");
+    private static final Pattern UPLOAD = Pattern.compile("/v2/" + NAME + "/blobs/uploads/(?<id>[^/]+)");
+    private static final Pattern BLOB = Pattern.compile("/v2/" + NAME + "/blobs/(?<digest>[^/]+)");
+    private static final Pattern MANIFEST = Pattern.compile("/v2/" + NAME + "/manifests/(?<reference>[^/]+)");
+    private static final Pattern TAGS = Pattern.compile("/v2/" + NAME + "/tags/list");
+    private static final Pattern REFERRERS = Pattern.compile("/v2/" + NAME + "/referrers/(?<digest>[^/]+)");
+    private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
+    private static final int MAX_PAGE = 10_000;
+    private static final int COPY_BUFFER = 256 * 1024;
+
+    private final Registry registry;
+    private final String publicUrl;
+    private final boolean deleteEnabled;
+
+    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled) {
+        this.registry = registry;
+        this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
+        this.deleteEnabled = deleteEnabled;
+    }
+
+    @Override
+    public boolean handle(Request request, Response response, Callback callback) {
+        response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+        try {
+            route(request, response, callback);
+        } catch (RegistryException e) {
+            Responses.error(request, response, callback, e);
+        } catch (ByteRange.Unsatisfiable e) {
+            response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + e.size);
+            Responses.error(request, response, callback, RegistryException.withStatus(416, ErrorCode.SIZE_INVALID,
+                    "requested range not satisfiable"));
+        } catch (ClientDisconnectedException e) {
+            log.info("{} {}: {}", request.getMethod(), request.getHttpURI().getPath(), e.getMessage());
+            callback.failed(e);
+        } catch (StorageException e) {
+            log.error("{} {}: storage failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            serverError(request, response, callback, "storage failed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            log.error("{} {}: unexpected failure", request.getMethod(), request.getHttpURI().getPath(), e);
+            serverError(request, response, callback, "internal error");
+        }
+        return true;
+    }
+
+    private void route(Request request, Response response, Callback callback) {
+        String path = request.getHttpURI().getPath();
+        String method = request.getMethod();
+        Matcher m;
+        if (path.equals("/v2/") || path.equals("/v2")) {
+            only(method, "GET", "HEAD");
+            Responses.bytes(request, response, callback, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
+        } else if (path.equals("/v2/_catalog")) {
+            only(method, "GET");
+            catalog(request, response, callback);
+        } else if ((m = UPLOADS.matcher(path)).matches()) {
+            only(method, "POST");
+            startUpload(request, response, callback, name(m));
+        } else if ((m = UPLOAD.matcher(path)).matches()) {
+            upload(request, response, callback, name(m), m.group("id"));
+        } else if ((m = BLOB.matcher(path)).matches()) {
+            blob(request, response, callback, name(m), digest(m.group("digest")));
+        } else if ((m = MANIFEST.matcher(path)).matches()) {
+            manifest(request, response, callback, name(m), reference(m.group("reference")));
+        } else if ((m = TAGS.matcher(path)).matches()) {
+            only(method, "GET");
+            tags(request, response, callback, name(m));
+        } else if ((m = REFERRERS.matcher(path)).matches()) {
+            only(method, "GET");
+            referrers(request, response, callback, name(m), digest(m.group("digest")));
+        } else {
+            throw RegistryException.withStatus(404, ErrorCode.UNSUPPORTED, "not a registry endpoint: " + path);
+        }
+    }
+
+    // ---- blobs (end-2, end-10)
+
+    private void blob(Request request, Response response, Callback callback, RepositoryName repo, Digest digest) {
+        switch (request.getMethod()) {
+            case "GET", "HEAD" -> readBlob(request, response, callback, repo, digest);
+            case "DELETE" -> {
+                requireDeleteEnabled();
+                registry.blobs().unlink(ns(), repo, digest);
+                Responses.empty(response, callback, 202);
+            }
+            default -> throw notAllowed(request.getMethod());
+        }
+    }
+
+    private void readBlob(Request request, Response response, Callback callback, RepositoryName repo, Digest digest) {
+        BlobInfo blob = registry.blobs().require(ns(), repo, digest);
+        Optional<ByteRange> range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), blob.size());
+        long offset = range.map(ByteRange::start).orElse(0L);
+        long length = range.map(ByteRange::length).orElse(blob.size());
+        var headers = response.getHeaders();
+        headers.put("Docker-Content-Digest", digest.toString());
+        headers.put(HttpHeader.ETAG, "\"" + digest + "\"");
+        headers.put(HttpHeader.ACCEPT_RANGES, "bytes");
+        headers.put(HttpHeader.CACHE_CONTROL, "max-age=31536000");
+        headers.put(HttpHeader.CONTENT_TYPE, "application/octet-stream");
+        headers.put(HttpHeader.CONTENT_LENGTH, length);
+        if (range.isPresent()) {
+            headers.put(HttpHeader.CONTENT_RANGE,
+                    "bytes " + range.get().start() + "-" + range.get().end() + "/" + blob.size());
+        }
+        response.setStatus(range.isPresent() ? 206 : 200);
+        if ("HEAD".equals(request.getMethod()) || length == 0) {
+            response.write(true, null, callback);
+            return;
+        }
+        try (InputStream in = registry.blobs().open(ns(), digest, offset, length);
+                OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
+            int n;
+            while ((n = in.read(buffer)) > 0) {
+                out.write(buffer, 0, n);
+            }
+        } catch (IOException e) {
+            // The status line is gone already; failing the callback aborts the response so the client sees a short body.
+            log.info("GET blob {} in {} stopped: {}", digest, repo, e.toString());
+            callback.failed(e);
+            return;
+        }
+        callback.succeeded();
+    }
+
+    // ---- uploads (end-4, end-5, end-6, end-11, end-13, end-14)
+
+    private void startUpload(Request request, Response response, Callback callback, RepositoryName repo) {
+        Fields query = Request.extractQueryParameters(request);
+        String mount = query.getValue("mount");
+        if (mount != null) {
+            Digest digest = digest(mount);
+            String from = query.getValue("from");
+            boolean mounted = from != null
+                    ? registry.blobs().mount(ns(), new RepositoryName(from), repo, digest)
+                    : registry.blobs().mountAny(ns(), repo, digest);
+            if (mounted) {
+                blobCreated(response, callback, request, repo, digest);
+                return;
+            }
+        }
+        String digestParam = query.getValue("digest");
+        DigestAlgorithm algorithm = algorithm(query.getValue("digest-algorithm"));
+        if (digestParam != null) {
+            Digest digest = digest(digestParam);
+            UploadRecord record = registry.uploads().start(ns(), repo, digest.algorithm());
+            registry.uploads().complete(ns(), repo, record.id(), digest, body(request), null);
+            blobCreated(response, callback, request, repo, digest);
+            return;
+        }
+        UploadRecord record = registry.uploads().start(ns(), repo, algorithm);
+        uploadAccepted(request, response, callback, repo, record, 202);
+    }
+
+    private void upload(Request request, Response response, Callback callback, RepositoryName repo, String id) {
+        switch (request.getMethod()) {
+            case "GET", "HEAD" -> uploadAccepted(request, response, callback, repo,
+                    registry.uploads().status(ns(), repo, id), 204);
+            case "PATCH" -> {
+                UploadRecord record = registry.uploads().append(ns(), repo, id, body(request), contentRange(request));
+                uploadAccepted(request, response, callback, repo, record, 202);
+            }
+            case "PUT" -> {
+                Fields query = Request.extractQueryParameters(request);
+                String digestParam = query.getValue("digest");
+                if (digestParam == null) {
+                    throw new RegistryException(ErrorCode.DIGEST_INVALID, "the digest query parameter is required");
+                }
+                Digest digest = digest(digestParam);
+                ChunkRange range = contentRange(request);
+                boolean hasBody = range != null || request.getLength() != 0;
+                registry.uploads().complete(ns(), repo, id, digest, hasBody ? body(request) : null, range);
+                blobCreated(response, callback, request, repo, digest);
+            }
+            case "DELETE" -> {
+                registry.uploads().cancel(ns(), repo, id);
+                Responses.empty(response, callback, 204);
+            }
+            default -> throw notAllowed(request.getMethod());
+        }
+    }
+
+    private void uploadAccepted(Request request, Response response, Callback callback, RepositoryName repo,
+            UploadRecord record, int status) {
+        var headers = response.getHeaders();
+        headers.put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/blobs/uploads/" + record.id());
+        headers.put(HttpHeader.RANGE, record.rangeHeader());
+        headers.put("Docker-Upload-UUID", record.id());
+        Responses.empty(response, callback, status);
+    }
+
+    private void blobCreated(Response response, Callback callback, Request request, RepositoryName repo, Digest digest) {
+        response.getHeaders().put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/blobs/" + digest);
+        response.getHeaders().put("Docker-Content-Digest", digest.toString());
+        Responses.empty(response, callback, 201);
+    }
+
+    // ---- manifests (end-3, end-7, end-9)
+
+    private void manifest(Request request, Response response, Callback callback, RepositoryName repo, String reference) {
+        switch (request.getMethod()) {
+            case "GET", "HEAD" -> {
+                ManifestStore.ManifestInfo info;
+                byte[] body;
+                if ("HEAD".equals(request.getMethod())) {
+                    info = registry.manifests().stat(ns(), repo, reference);
+                    body = null;
+                } else {
+                    ManifestStore.Manifest manifest = registry.manifests().get(ns(), repo, reference);
+                    info = manifest.info();
+                    body = manifest.body();
+                }
+                response.getHeaders().put("Docker-Content-Digest", info.digest().toString());
+                response.getHeaders().put(HttpHeader.ETAG, "\"" + info.digest() + "\"");
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, info.mediaType());
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, info.size());
+                response.write(true, body == null ? null : java.nio.ByteBuffer.wrap(body), callback);
+            }
+            case "PUT" -> putManifest(request, response, callback, repo, reference);
+            case "DELETE" -> {
+                requireDeleteEnabled();
+                registry.manifests().delete(ns(), repo, reference);
+                Responses.empty(response, callback, 202);
+            }
+            default -> throw notAllowed(request.getMethod());
+        }
+    }
+
+    private void putManifest(Request request, Response response, Callback callback, RepositoryName repo,
+            String reference) {
+        long max = registry.manifests().maxSize();
+        if (request.getLength() > max) {
+            throw RegistryException.withStatus(413, ErrorCode.MANIFEST_INVALID,
+                    "manifest is larger than the limit of " + max + " bytes");
+        }
+        List<String> tags = Request.extractQueryParameters(request).getValuesOrEmpty("tag");
+        for (String tag : tags) {
+            new Tag(tag); // one invalid tag refuses the whole request before the body is read
+        }
+        byte[] body;
+        try (InputStream in = body(request)) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        } catch (IOException e) {
+            throw new ClientDisconnectedException("reading the manifest failed: " + e.getMessage(), e);
+        }
+        ManifestStore.PutResult result = registry.manifests().put(ns(), repo, reference, body,
+                request.getHeaders().get(HttpHeader.CONTENT_TYPE), tags);
+        var headers = response.getHeaders();
+        headers.put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/manifests/" + result.digest());
+        headers.put("Docker-Content-Digest", result.digest().toString());
+        if (result.subject() != null) {
+            headers.put("OCI-Subject", result.subject().toString());
+        }
+        for (Tag tag : result.tags()) {
+            headers.add("OCI-Tag", tag.value());
+        }
+        Responses.empty(response, callback, 201);
+    }
+
+    // ---- listings (end-8, end-12, _catalog)
+
+    private void tags(Request request, Response response, Callback callback, RepositoryName repo) {
+        Fields query = Request.extractQueryParameters(request);
+        int n = pageSize(query.getValue("n"));
+        String last = query.getValue("last");
+        ManifestStore.TagPage page = registry.manifests().tags(ns(), repo, last, n);
+        if (page.more() && !page.tags().isEmpty()) {
+            String lastTag = page.tags().get(page.tags().size() - 1);
+            response.getHeaders().put(HttpHeader.LINK,
+                    "</v2/" + repo + "/tags/list?n=" + n + "&last=" + encode(lastTag) + ">; rel=\"next\"");
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("name", repo.value());
+        body.put("tags", page.tags());
+        Responses.json(request, response, callback, 200, "application/json", body);
+    }
+
+    private void catalog(Request request, Response response, Callback callback) {
+        Fields query = Request.extractQueryParameters(request);
+        int n = pageSize(query.getValue("n"));
+        var page = registry.catalog().page(ns(), query.getValue("last"), n);
+        if (page.more() && !page.names().isEmpty()) {
+            String last = page.names().get(page.names().size() - 1);
+            response.getHeaders().put(HttpHeader.LINK,
+                    "</v2/_catalog?n=" + n + "&last=" + encode(last) + ">; rel=\"next\"");
+        }
+        Responses.json(request, response, callback, 200, "application/json", Map.of("repositories", page.names()));
+    }
+
+    private void referrers(Request request, Response response, Callback callback, RepositoryName repo, Digest subject) {
+        String artifactType = Request.extractQueryParameters(request).getValue("artifactType");
+        List<ObjectNode> descriptors = registry.manifests().referrers(ns(), repo, subject, artifactType);
+        ObjectNode index = Responses.JSON.createObjectNode();
+        index.put("schemaVersion", 2);
+        index.put("mediaType", MediaTypes.OCI_INDEX);
+        index.putArray("manifests").addAll(descriptors);
+        if (artifactType != null) {
+            response.getHeaders().put("OCI-Filters-Applied", "artifactType");
+        }
+        Responses.json(request, response, callback, 200, MediaTypes.OCI_INDEX, index);
+    }
+
+    // ---- request parsing
+
+    private static RepositoryName name(Matcher m) {
+        String name = m.group("name");
+        if (name.indexOf('%') >= 0) {
+            throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name", name);
+        }
+        return new RepositoryName(name);
+    }
+
+    private static Digest digest(String text) {
+        try {
+            return Digest.parse(text);
+        } catch (InvalidDigestException e) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage(), text);
+        }
+    }
+
+    private static String reference(String text) {
+        if (Digest.looksLikeDigest(text)) {
+            return digest(text).toString();
+        }
+        return new Tag(text).value();
+    }
+
+    private static DigestAlgorithm algorithm(String id) {
+        if (id == null) {
+            return DigestAlgorithm.SHA256;
+        }
+        return DigestAlgorithm.byId(id).orElseThrow(() -> new RegistryException(ErrorCode.DIGEST_INVALID,
+                "unsupported digest algorithm '" + id + "'; use sha256 or sha512"));
+    }
+
+    private static ChunkRange contentRange(Request request) {
+        String header = request.getHeaders().get(HttpHeader.CONTENT_RANGE);
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        Matcher m = CONTENT_RANGE.matcher(header.trim());
+        if (!m.matches()) {
+            throw RegistryException.withStatus(416, ErrorCode.BLOB_UPLOAD_INVALID,
+                    "Content-Range must be start-end, got '" + header + "'");
+        }
+        try {
+            return new ChunkRange(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        } catch (NumberFormatException e) {
+            throw RegistryException.withStatus(416, ErrorCode.BLOB_UPLOAD_INVALID, "Content-Range out of range");
+        }
+    }
+
+    private static int pageSize(String n) {
+        if (n == null) {
+            return MAX_PAGE;
+        }
+        try {
+            int value = Integer.parseInt(n);
+            if (value < 0) {
+                throw new NumberFormatException();
+            }
+            return Math.min(value, MAX_PAGE);
+        } catch (NumberFormatException e) {
+            throw RegistryException.withStatus(400, ErrorCode.UNSUPPORTED, "n must be a non-negative integer: " + n);
+        }
+    }
+
+    private static InputStream body(Request request) {
+        return Content.Source.asInputStream(request);
+    }
+
+    private String base(Request request) {
+        if (!publicUrl.isEmpty()) {
+            return publicUrl;
+        }
+        var uri = request.getHttpURI();
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+
+    private static String encode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private static Namespace ns() {
+        return Namespace.DEFAULT;
+    }
+
+    private void requireDeleteEnabled() {
+        if (!deleteEnabled) {
+            throw new RegistryException(ErrorCode.UNSUPPORTED, "deletes are disabled on this registry");
+        }
+    }
+
+    private static void only(String method, String... allowed) {
+        for (String a : allowed) {
+            if (a.equals(method)) {
+                return;
+            }
+        }
+        throw notAllowed(method);
+    }
+
+    private static RegistryException notAllowed(String method) {
+        return new RegistryException(ErrorCode.UNSUPPORTED, "method " + method + " is not allowed here");
+    }
+
+    private static void serverError(Request request, Response response, Callback callback, String message) {
+        byte[] body = Responses.errorBody("UNKNOWN", message);
+        try {
+            response.setStatus(500);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
+            response.write(true, "HEAD".equals(request.getMethod()) ? null : java.nio.ByteBuffer.wrap(body), callback);
+        } catch (IllegalStateException committed) {
+            callback.failed(committed);
+        }
+    }
+}

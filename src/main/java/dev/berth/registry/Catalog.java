@@ -1,0 +1,66 @@
+package dev.berth.registry;
+
+import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.ObjectStore;
+import dev.berth.storage.PreconditionFailedException;
+import dev.berth.storage.PutCondition;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The list of repositories of a namespace, kept as one marker object per repository. */
+public final class Catalog {
+    private static final byte[] EMPTY = new byte[0];
+    private final ObjectStore store;
+
+    public Catalog(ObjectStore store) {
+        this.store = store;
+    }
+
+    /** Lists the repository in the catalog, once; later calls cost one stat. */
+    public void register(Namespace ns, RepositoryName repo) {
+        String key = StorageLayout.catalogEntry(ns, repo);
+        if (store.stat(key).isEmpty()) {
+            try {
+                store.put(key, EMPTY, PutCondition.ifAbsent());
+            } catch (PreconditionFailedException alreadyListed) {
+                // another request listed it first: the outcome is the same
+            }
+        }
+    }
+
+    /** True when the repository has ever received content. */
+    public boolean exists(Namespace ns, RepositoryName repo) {
+        return store.stat(StorageLayout.catalogEntry(ns, repo)).isPresent();
+    }
+
+    /** Up to {@code limit} repository names after {@code last} (null: from the start), in ASCII byte order. */
+    public Page page(Namespace ns, String last, int limit) {
+        String prefix = StorageLayout.catalogPrefix(ns);
+        String suffix = "/_repository";
+        List<String> names = new ArrayList<>();
+        // Marker keys do not sort like the names they hold ('-' sorts before '/'), so sort the names themselves.
+        for (ObjectInfo info : store.listAll(prefix, 1000)) {
+            String key = info.key();
+            if (key.endsWith(suffix)) {
+                names.add(key.substring(prefix.length(), key.length() - suffix.length()));
+            }
+        }
+        names.sort(null);
+        List<String> page = new ArrayList<>();
+        boolean more = false;
+        for (String name : names) {
+            if (last != null && name.compareTo(last) <= 0) {
+                continue;
+            }
+            if (page.size() == limit) {
+                more = true;
+                break;
+            }
+            page.add(name);
+        }
+        return new Page(page, more);
+    }
+
+    /** One page of names, and whether more follow. */
+    public record Page(List<String> names, boolean more) {}
+}

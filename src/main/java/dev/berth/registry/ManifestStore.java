@@ -1,0 +1,322 @@
+package dev.berth.registry;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.config.BerthConfig.SparseIndexPolicy;
+import dev.berth.registry.digest.Digest;
+import dev.berth.registry.digest.DigestAlgorithm;
+import dev.berth.registry.digest.InvalidDigestException;
+import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.ObjectNotFoundException;
+import dev.berth.storage.ObjectStore;
+import dev.berth.storage.PreconditionFailedException;
+import dev.berth.storage.PutCondition;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Manifests, tags and referrers of repositories. A manifest's bytes are stored as a blob, exactly as pushed;
+ * a revision link makes it visible in a repository and records the media type it is served with; a tag object
+ * holds one digest; a referrer entry under the subject's digest holds the descriptor a referrers listing shows.
+ */
+public final class ManifestStore {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ObjectStore store;
+    private final BlobStore blobs;
+    private final Catalog catalog;
+    private final ManifestValidator validator;
+    private final long maxSize;
+    private final SparseIndexPolicy sparseIndexPolicy;
+
+    public ManifestStore(ObjectStore store, BlobStore blobs, Catalog catalog, long maxSize,
+            SparseIndexPolicy sparseIndexPolicy) {
+        this.store = store;
+        this.blobs = blobs;
+        this.catalog = catalog;
+        this.validator = new ManifestValidator();
+        this.maxSize = maxSize;
+        this.sparseIndexPolicy = sparseIndexPolicy;
+    }
+
+    /** The largest manifest accepted, in bytes. */
+    public long maxSize() {
+        return maxSize;
+    }
+
+    /**
+     * Stores a manifest under a tag or digest {@code reference}, then tags it with {@code reference} (when a tag)
+     * and every one of {@code extraTags}. Everything is checked before anything is written.
+     */
+    public PutResult put(Namespace ns, RepositoryName repo, String reference, byte[] body, String contentType,
+            List<String> extraTags) {
+        if (body.length > maxSize) {
+            throw RegistryException.withStatus(413, ErrorCode.MANIFEST_INVALID,
+                    "manifest is larger than the limit of " + maxSize + " bytes");
+        }
+        LinkedHashSet<Tag> tags = new LinkedHashSet<>();
+        Digest digest;
+        if (Digest.looksLikeDigest(reference)) {
+            Digest claimed = parseDigest(reference);
+            digest = Digest.of(claimed.algorithm(), body);
+            if (!digest.equals(claimed)) {
+                throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                        "manifest digest does not match the reference", Map.of("expected", claimed.toString(),
+                                "actual", digest.toString()));
+            }
+        } else {
+            tags.add(new Tag(reference));
+            digest = Digest.of(DigestAlgorithm.SHA256, body);
+        }
+        for (String t : extraTags) {
+            tags.add(new Tag(t));
+        }
+        ParsedManifest manifest = validator.validate(body, contentType);
+        checkReferences(ns, repo, manifest);
+
+        String data = StorageLayout.blobData(ns, digest);
+        Optional<ObjectInfo> existing = store.stat(data);
+        if (existing.isEmpty() || existing.get().size() != body.length) {
+            try {
+                store.put(data, body, existing.isEmpty() ? PutCondition.ifAbsent() : PutCondition.always());
+            } catch (PreconditionFailedException samePushedConcurrently) {
+                // content-addressed: whoever won wrote these same bytes
+            }
+        }
+        catalog.register(ns, repo);
+        store.put(StorageLayout.manifestRevision(ns, repo, digest), revisionLink(manifest.mediaType()),
+                PutCondition.always());
+        if (manifest.subject() != null) {
+            store.put(StorageLayout.referrer(ns, repo, manifest.subject().digest(), digest),
+                    referrerDescriptor(manifest, digest, body.length), PutCondition.always());
+        }
+        byte[] target = digest.toString().getBytes(StandardCharsets.US_ASCII);
+        for (Tag tag : tags) {
+            store.put(StorageLayout.tag(ns, repo, tag), target, PutCondition.always());
+        }
+        return new PutResult(digest, List.copyOf(tags), manifest.subject() == null ? null : manifest.subject().digest());
+    }
+
+    /** The outcome of a manifest push: its digest, the tags set, and its subject (null when none). */
+    public record PutResult(Digest digest, List<Tag> tags, Digest subject) {}
+
+    /** A manifest's metadata by tag or digest, without its bytes; {@code MANIFEST_UNKNOWN} when absent. */
+    public ManifestInfo stat(Namespace ns, RepositoryName repo, String reference) {
+        Digest digest = resolve(ns, repo, reference);
+        String mediaType = mediaType(ns, repo, digest).orElseThrow(() -> unknown(reference));
+        ObjectInfo data = store.stat(StorageLayout.blobData(ns, digest)).orElseThrow(() -> unknown(reference));
+        return new ManifestInfo(digest, mediaType, data.size());
+    }
+
+    /** A manifest's bytes, exactly as pushed, with its metadata. */
+    public Manifest get(Namespace ns, RepositoryName repo, String reference) {
+        ManifestInfo info = stat(ns, repo, reference);
+        try {
+            return new Manifest(info, store.read(StorageLayout.blobData(ns, info.digest())));
+        } catch (ObjectNotFoundException gone) {
+            throw unknown(reference);
+        }
+    }
+
+    /** A manifest's digest, media type and size. */
+    public record ManifestInfo(Digest digest, String mediaType, long size) {}
+
+    /** A manifest's bytes and metadata. */
+    public record Manifest(ManifestInfo info, byte[] body) {}
+
+    /**
+     * Deletes a tag (only the tag), or a manifest by digest together with every tag pointing to it and its entry
+     * in its subject's referrers.
+     */
+    public void delete(Namespace ns, RepositoryName repo, String reference) {
+        if (!Digest.looksLikeDigest(reference)) {
+            Tag tag = new Tag(reference);
+            if (!store.delete(StorageLayout.tag(ns, repo, tag))) {
+                throw unknown(reference);
+            }
+            return;
+        }
+        Digest digest = parseDigest(reference);
+        String revision = StorageLayout.manifestRevision(ns, repo, digest);
+        if (store.stat(revision).isEmpty()) {
+            throw unknown(reference);
+        }
+        try {
+            byte[] body = store.read(StorageLayout.blobData(ns, digest));
+            ParsedManifest manifest = validator.validate(body, mediaType(ns, repo, digest).orElse(""));
+            if (manifest.subject() != null) {
+                store.delete(StorageLayout.referrer(ns, repo, manifest.subject().digest(), digest));
+            }
+        } catch (ObjectNotFoundException | RegistryException unreadable) {
+            // nothing to unlist: the manifest's bytes are gone or were never a valid manifest
+        }
+        for (String tag : tagsPointingTo(ns, repo, digest)) {
+            store.delete(StorageLayout.tag(ns, repo, new Tag(tag)));
+        }
+        store.delete(revision);
+    }
+
+    /**
+     * Up to {@code limit} tags after {@code last} (null: from the start) in ASCII byte order;
+     * {@code NAME_UNKNOWN} for a repository that never received content.
+     */
+    public TagPage tags(Namespace ns, RepositoryName repo, String last, int limit) {
+        if (!catalog.exists(ns, repo)) {
+            throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository name not known to registry", repo.value());
+        }
+        String prefix = StorageLayout.tagsPrefix(ns, repo);
+        List<String> tags = new ArrayList<>();
+        String after = last == null ? null : prefix + last;
+        boolean more = false;
+        for (ObjectInfo info : store.listAll(prefix, Math.min(Math.max(limit, 1) + 1, 1000))) {
+            if (after != null && info.key().compareTo(after) <= 0) {
+                continue;
+            }
+            if (tags.size() == limit) {
+                more = true;
+                break;
+            }
+            tags.add(info.key().substring(prefix.length()));
+        }
+        return new TagPage(tags, more);
+    }
+
+    /** One page of tags and whether more follow. */
+    public record TagPage(List<String> tags, boolean more) {}
+
+    /** The descriptors of every manifest in {@code repo} whose subject is {@code subject}, optionally filtered. */
+    public List<ObjectNode> referrers(Namespace ns, RepositoryName repo, Digest subject, String artifactType) {
+        List<ObjectNode> result = new ArrayList<>();
+        for (ObjectInfo info : store.listAll(StorageLayout.referrersPrefix(ns, repo, subject), 1000)) {
+            ObjectNode descriptor;
+            try {
+                descriptor = (ObjectNode) JSON.readTree(store.read(info.key()));
+            } catch (ObjectNotFoundException deletedMeanwhile) {
+                continue;
+            } catch (IOException e) {
+                throw new dev.berth.storage.StorageException("referrer entry " + info.key() + " is unreadable", e);
+            }
+            if (artifactType == null || artifactType.equals(descriptor.path("artifactType").asText(null))) {
+                result.add(descriptor);
+            }
+        }
+        return result;
+    }
+
+    private void checkReferences(Namespace ns, RepositoryName repo, ParsedManifest manifest) {
+        List<RegistryException.RegistryError> errors = new ArrayList<>();
+        for (Descriptor d : manifest.blobs()) {
+            if (!d.urls().isEmpty()) {
+                continue; // a non-distributable layer lives elsewhere; Distribution does not require it either
+            }
+            Optional<BlobInfo> blob = blobs.stat(ns, repo, d.digest());
+            if (blob.isEmpty()) {
+                errors.add(new RegistryException.RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                        "blob unknown to registry", Map.of("digest", d.digest().toString())));
+            } else if (blob.get().size() != d.size()) {
+                errors.add(sizeMismatch(d, blob.get().size()));
+            }
+        }
+        for (Descriptor d : manifest.manifests()) {
+            Optional<Long> size = mediaType(ns, repo, d.digest())
+                    .flatMap(t -> store.stat(StorageLayout.blobData(ns, d.digest())))
+                    .map(ObjectInfo::size);
+            if (size.isEmpty()) {
+                if (sparseIndexPolicy == SparseIndexPolicy.REJECT) {
+                    errors.add(new RegistryException.RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN,
+                            "manifest unknown to registry", Map.of("digest", d.digest().toString())));
+                }
+            } else if (size.get() != d.size()) {
+                errors.add(sizeMismatch(d, size.get()));
+            }
+        }
+        if (!errors.isEmpty()) {
+            boolean onlyUnknown = errors.stream().allMatch(e -> e.code() == ErrorCode.MANIFEST_BLOB_UNKNOWN);
+            throw new RegistryException(400, onlyUnknown ? errors
+                    : errors.stream().filter(e -> e.code() == ErrorCode.MANIFEST_INVALID).toList(), Map.of());
+        }
+    }
+
+    private static RegistryException.RegistryError sizeMismatch(Descriptor d, long actual) {
+        return new RegistryException.RegistryError(ErrorCode.MANIFEST_INVALID,
+                "descriptor size " + d.size() + " does not match the stored size " + actual + " of " + d.digest(),
+                Map.of("digest", d.digest().toString(), "size", d.size(), "stored", actual));
+    }
+
+    private Digest resolve(Namespace ns, RepositoryName repo, String reference) {
+        if (Digest.looksLikeDigest(reference)) {
+            return parseDigest(reference);
+        }
+        Tag tag = new Tag(reference);
+        try {
+            return Digest.parse(new String(store.read(StorageLayout.tag(ns, repo, tag)), StandardCharsets.US_ASCII));
+        } catch (ObjectNotFoundException e) {
+            throw unknown(reference);
+        }
+    }
+
+    private Optional<String> mediaType(Namespace ns, RepositoryName repo, Digest digest) {
+        try {
+            byte[] link = store.read(StorageLayout.manifestRevision(ns, repo, digest));
+            return Optional.of(JSON.readTree(link).path("mediaType").asText());
+        } catch (ObjectNotFoundException e) {
+            return Optional.empty();
+        } catch (IOException e) {
+            throw new dev.berth.storage.StorageException("manifest link of " + digest + " is unreadable", e);
+        }
+    }
+
+    private List<String> tagsPointingTo(Namespace ns, RepositoryName repo, Digest digest) {
+        String prefix = StorageLayout.tagsPrefix(ns, repo);
+        String target = digest.toString();
+        List<String> result = new ArrayList<>();
+        for (ObjectInfo info : store.listAll(prefix, 1000)) {
+            try {
+                if (target.equals(new String(store.read(info.key()), StandardCharsets.US_ASCII))) {
+                    result.add(info.key().substring(prefix.length()));
+                }
+            } catch (ObjectNotFoundException deletedMeanwhile) {
+                // already gone
+            }
+        }
+        return result;
+    }
+
+    private static byte[] revisionLink(String mediaType) {
+        ObjectNode link = JSON.createObjectNode();
+        link.put("mediaType", mediaType);
+        return link.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] referrerDescriptor(ParsedManifest manifest, Digest digest, long size) {
+        ObjectNode d = JSON.createObjectNode();
+        d.put("mediaType", manifest.mediaType());
+        d.put("digest", digest.toString());
+        d.put("size", size);
+        if (manifest.artifactType() != null) {
+            d.put("artifactType", manifest.artifactType());
+        }
+        if (!manifest.annotations().isEmpty()) {
+            ObjectNode annotations = d.putObject("annotations");
+            manifest.annotations().forEach(annotations::put);
+        }
+        return d.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static Digest parseDigest(String text) {
+        try {
+            return Digest.parse(text);
+        } catch (InvalidDigestException e) {
+            throw new RegistryException(ErrorCode.DIGEST_INVALID, e.getMessage(), text);
+        }
+    }
+
+    private static RegistryException unknown(String reference) {
+        return new RegistryException(ErrorCode.MANIFEST_UNKNOWN, "manifest unknown to registry", reference);
+    }
+}

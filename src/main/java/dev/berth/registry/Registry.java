@@ -1,0 +1,26 @@
+package dev.berth.registry;
+
+import dev.berth.config.BerthConfig;
+import dev.berth.storage.ObjectStore;
+import java.time.Clock;
+
+/**
+ * The registry domain over one object store: blobs, uploads, manifests, tags, referrers and the catalog.
+ *
+ * @param blobs blobs as repositories see them
+ * @param uploads blob uploads
+ * @param manifests manifests, tags and referrers
+ * @param catalog the repositories of each namespace
+ */
+public record Registry(BlobStore blobs, UploadService uploads, ManifestStore manifests, Catalog catalog) {
+
+    /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
+    public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
+        Catalog catalog = new Catalog(store);
+        BlobStore blobs = new BlobStore(store, catalog);
+        return new Registry(blobs, new UploadService(store, blobs, clock),
+                new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
+                        config.validation().sparseIndex()),
+                catalog);
+    }
+}

@@ -1,0 +1,301 @@
+package dev.berth.registry;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.berth.registry.digest.Crc32c;
+import dev.berth.registry.digest.Digest;
+import dev.berth.registry.digest.DigestAlgorithm;
+import dev.berth.registry.digest.ResumableDigest;
+import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.ObjectStore;
+import dev.berth.storage.PreconditionFailedException;
+import dev.berth.storage.PutCondition;
+import dev.berth.storage.StorageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PushbackInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Blob uploads on the store-held model: each chunk is streamed into its own object while the running digest
+ * is updated, verified against what the store reports, and recorded in the upload record with the digest's
+ * serialized state. Any process can take the next chunk, and completing an upload compares digests without
+ * reading the data again.
+ */
+public final class UploadService {
+    private static final Logger log = LoggerFactory.getLogger(UploadService.class);
+    private static final Pattern UPLOAD_ID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private final ObjectStore store;
+    private final BlobStore blobs;
+    private final Clock clock;
+
+    public UploadService(ObjectStore store, BlobStore blobs, Clock clock) {
+        this.store = store;
+        this.blobs = blobs;
+        this.clock = clock;
+    }
+
+    /** Starts an upload in {@code repo} whose running digest uses {@code algorithm}. */
+    public UploadRecord start(Namespace ns, RepositoryName repo, DigestAlgorithm algorithm) {
+        String id = UUID.randomUUID().toString();
+        UploadRecord record = new UploadRecord(id, repo.value(), algorithm, clock.instant(), 0, List.of(),
+                ResumableDigest.start(algorithm).state());
+        store.put(StorageLayout.uploadRecord(ns, id), encode(record), PutCondition.ifAbsent());
+        return record;
+    }
+
+    /** The current state of an upload; {@code BLOB_UPLOAD_UNKNOWN} when there is none in {@code repo}. */
+    public UploadRecord status(Namespace ns, RepositoryName repo, String id) {
+        return load(ns, repo, id).record();
+    }
+
+    /**
+     * Appends a chunk. With a {@code range}, it must start at the current offset and cover exactly the bytes
+     * sent, or the answer is 416 with the current range; without one, the body is appended as it streams.
+     */
+    public UploadRecord append(Namespace ns, RepositoryName repo, String id, InputStream body, ChunkRange range) {
+        return append(ns, load(ns, repo, id), body, range).record();
+    }
+
+    /**
+     * Completes an upload, appending an optional last chunk, and publishes the blob under {@code expected}
+     * once its digest matches. A mismatch cancels the upload and publishes nothing.
+     */
+    public BlobInfo complete(Namespace ns, RepositoryName repo, String id, Digest expected, InputStream lastChunk,
+            ChunkRange range) {
+        Loaded loaded = load(ns, repo, id);
+        if (lastChunk != null || range != null) {
+            loaded = append(ns, loaded, lastChunk == null ? InputStream.nullInputStream() : lastChunk, range);
+        }
+        UploadRecord record = loaded.record();
+        Digest actual = expected.algorithm() == record.algorithm()
+                ? ResumableDigest.resume(record.digestState()).digest()
+                : rehash(ns, record, expected.algorithm());
+        if (!actual.equals(expected)) {
+            delete(ns, record);
+            throw new RegistryException(ErrorCode.DIGEST_INVALID,
+                    "provided digest did not match uploaded content",
+                    Map.of("expected", expected.toString(), "actual", actual.toString()));
+        }
+        publish(ns, record, expected);
+        blobs.link(ns, repo, expected);
+        delete(ns, record);
+        return new BlobInfo(expected, record.offset());
+    }
+
+    /** Cancels an upload and removes its chunks; {@code BLOB_UPLOAD_UNKNOWN} when there is none. */
+    public void cancel(Namespace ns, RepositoryName repo, String id) {
+        delete(ns, load(ns, repo, id).record());
+    }
+
+    private Loaded append(Namespace ns, Loaded loaded, InputStream body, ChunkRange range) {
+        UploadRecord record = loaded.record();
+        if (range != null && range.start() != record.offset()) {
+            throw rangeError(record, "chunk starts at " + range.start() + " but the upload is at " + record.offset());
+        }
+        PushbackInputStream in = new PushbackInputStream(body, 1);
+        int first = read(in);
+        if (first < 0) {
+            if (range != null && range.length() != 0) {
+                throw rangeError(record, "Content-Range declares " + range.length() + " bytes but the body is empty");
+            }
+            return loaded;
+        }
+        unread(in, first);
+
+        int index = record.chunks().size() + 1;
+        String chunkKey = StorageLayout.uploadChunk(ns, record.id(), index);
+        ResumableDigest digest = ResumableDigest.resume(record.digestState());
+        DigestingInputStream counted = new DigestingInputStream(in, digest);
+        ObjectInfo stored;
+        try {
+            stored = store.put(chunkKey, counted, PutCondition.ifAbsent());
+        } catch (PreconditionFailedException concurrent) {
+            throw rangeError(reload(ns, record), "another request wrote chunk " + index + " of this upload first");
+        } catch (StorageException e) {
+            if (DigestingInputStream.causedByClient(e)) {
+                throw new ClientDisconnectedException("upload " + record.id() + ": chunk " + index
+                        + " not received completely; the upload stays at " + record.offset(), e);
+            }
+            throw e;
+        }
+        long size = counted.count();
+        String crc = Crc32c.hex(counted.crc32c());
+        if (range != null && range.length() != size) {
+            store.delete(chunkKey);
+            throw rangeError(record, "Content-Range declares " + range.length() + " bytes but " + size + " arrived");
+        }
+        if (stored.size() != size || (stored.crc32c() != null && !stored.crc32c().equals(crc))) {
+            store.delete(chunkKey);
+            log.error("upload {}: chunk {} failed verification: sent {} bytes crc32c {}, store reports {} bytes crc32c {}",
+                    record.id(), index, size, crc, stored.size(), stored.crc32c());
+            throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored wrongly");
+        }
+        UploadRecord next = record.withChunk(new UploadRecord.Chunk(index, size, crc), digest.state());
+        ObjectInfo written;
+        try {
+            written = store.put(StorageLayout.uploadRecord(ns, record.id()), encode(next),
+                    PutCondition.ifMatch(loaded.etag()));
+        } catch (PreconditionFailedException concurrent) {
+            store.delete(chunkKey);
+            throw rangeError(reload(ns, record), "the upload changed while this chunk was received");
+        }
+        return new Loaded(next, written.etag());
+    }
+
+    /** Moves the verified chunks into the blob's place in one step, checking the store's metadata throughout. */
+    private void publish(Namespace ns, UploadRecord record, Digest digest) {
+        String target = StorageLayout.blobData(ns, digest);
+        var existing = store.stat(target);
+        if (existing.isPresent() && existing.get().size() == record.offset()) {
+            return; // an identical push published the same content first
+        }
+        List<String> keys = new ArrayList<>();
+        Long combined = 0L;
+        for (UploadRecord.Chunk chunk : record.chunks()) {
+            String key = StorageLayout.uploadChunk(ns, record.id(), chunk.index());
+            ObjectInfo info = store.stat(key).orElseThrow(() -> integrity(record, "chunk " + chunk.index() + " vanished"));
+            checkMatches(record, "chunk " + chunk.index(), info, chunk.size(), chunk.crc32c());
+            combined = Crc32c.combine(combined, Long.parseLong(chunk.crc32c(), 16), chunk.size());
+            keys.add(key);
+        }
+        String expectedCrc = Crc32c.hex(combined);
+        if (keys.isEmpty()) {
+            store.put(target, new byte[0], PutCondition.always());
+        } else if (keys.size() == 1) {
+            store.move(keys.get(0), target);
+        } else {
+            String assembly = StorageLayout.uploadAssembly(ns, record.id());
+            ObjectInfo assembled = store.concatenate(keys, assembly);
+            checkMatches(record, "the assembled blob", assembled, record.offset(), expectedCrc);
+            store.move(assembly, target);
+        }
+        ObjectInfo published = store.stat(target).orElseThrow(() -> integrity(record, "the published blob vanished"));
+        checkMatches(record, "the published blob " + digest, published, record.offset(), expectedCrc);
+    }
+
+    private void checkMatches(UploadRecord record, String what, ObjectInfo info, long size, String crc32c) {
+        if (info.size() != size || (info.crc32c() != null && !info.crc32c().equals(crc32c))) {
+            throw integrity(record, what + " is " + info.size() + " bytes with crc32c " + info.crc32c()
+                    + " where " + size + " bytes with crc32c " + crc32c + " were recorded");
+        }
+    }
+
+    private StorageException integrity(UploadRecord record, String problem) {
+        log.error("upload {}: integrity check failed: {}", record.id(), problem);
+        return new StorageException("upload " + record.id() + ": " + problem);
+    }
+
+    /** Hashes the stored chunks again with another algorithm: the one case where completing reads the data. */
+    private Digest rehash(Namespace ns, UploadRecord record, DigestAlgorithm algorithm) {
+        MessageDigest md;
+        try {
+            md = MessageDigest.getInstance(algorithm.jdkName());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] buffer = new byte[1 << 16];
+        for (UploadRecord.Chunk chunk : record.chunks()) {
+            try (InputStream in = store.get(StorageLayout.uploadChunk(ns, record.id(), chunk.index()), 0, -1)) {
+                int n;
+                while ((n = in.read(buffer)) > 0) {
+                    md.update(buffer, 0, n);
+                }
+            } catch (IOException e) {
+                throw ObjectStore.failure("re-reading upload " + record.id(), e);
+            }
+        }
+        return new Digest(algorithm, HexFormat.of().formatHex(md.digest()));
+    }
+
+    private void delete(Namespace ns, UploadRecord record) {
+        for (UploadRecord.Chunk chunk : record.chunks()) {
+            store.delete(StorageLayout.uploadChunk(ns, record.id(), chunk.index()));
+        }
+        store.delete(StorageLayout.uploadAssembly(ns, record.id()));
+        store.delete(StorageLayout.uploadRecord(ns, record.id()));
+    }
+
+    private Loaded load(Namespace ns, RepositoryName repo, String id) {
+        if (id == null || !UPLOAD_ID.matcher(id).matches()) {
+            throw unknown(id);
+        }
+        String key = StorageLayout.uploadRecord(ns, id);
+        // Stat before reading: if the record changes in between, the stale etag makes the next write fail safely.
+        ObjectInfo info = store.stat(key).orElseThrow(() -> unknown(id));
+        UploadRecord record;
+        try {
+            record = JSON.readValue(store.read(key), UploadRecord.class);
+        } catch (dev.berth.storage.ObjectNotFoundException gone) {
+            throw unknown(id);
+        } catch (IOException e) {
+            throw new StorageException("upload record " + key + " is unreadable: " + e.getMessage(), e);
+        }
+        if (!Objects.equals(record.repository(), repo.value())) {
+            throw unknown(id);
+        }
+        return new Loaded(record, info.etag());
+    }
+
+    private UploadRecord reload(Namespace ns, UploadRecord record) {
+        try {
+            return load(ns, new RepositoryName(record.repository()), record.id()).record();
+        } catch (RegistryException gone) {
+            return record;
+        }
+    }
+
+    private static RegistryException unknown(String id) {
+        return new RegistryException(ErrorCode.BLOB_UPLOAD_UNKNOWN, "blob upload unknown to registry", id);
+    }
+
+    private static RegistryException rangeError(UploadRecord record, String message) {
+        return new RegistryException(416,
+                List.of(new RegistryException.RegistryError(ErrorCode.BLOB_UPLOAD_INVALID, message, null)),
+                Map.of("Range", record.rangeHeader(), "Docker-Upload-UUID", record.id()));
+    }
+
+    private static byte[] encode(UploadRecord record) {
+        try {
+            return JSON.writeValueAsBytes(record);
+        } catch (IOException e) {
+            throw new IllegalStateException("upload record not serializable", e);
+        }
+    }
+
+    private static int read(InputStream in) {
+        try {
+            return in.read();
+        } catch (IOException e) {
+            throw new ClientDisconnectedException("reading the request body failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void unread(PushbackInputStream in, int b) {
+        try {
+            in.unread(b);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private record Loaded(UploadRecord record, String etag) {}
+}

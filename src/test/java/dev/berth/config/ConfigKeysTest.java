@@ -1,0 +1,65 @@
+package dev.berth.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class ConfigKeysTest {
+
+    @Test
+    void everyKeyIsLowerCaseDottedKebabWithADescription() {
+        assertThat(ConfigKeys.ALL).allSatisfy(key -> {
+            assertThat(key.path()).matches("[a-z][a-z0-9-]*(\\.[a-z][a-z0-9-]*)*");
+            assertThat(key.description()).isNotBlank().doesNotContain("\n");
+        });
+    }
+
+    @Test
+    void everyKeyHasItsOwnVariableApartFromTheLaunchers() {
+        List<String> names = ConfigKeys.ALL.stream().map(ConfigKey::envName).toList();
+        assertThat(names).doesNotHaveDuplicates().doesNotContainAnyElementsOf(ConfigKeys.LAUNCHER_VARIABLES);
+    }
+
+    @Test
+    void noKeyIsAlsoASection() {
+        assertThat(ConfigKeys.ALL).noneMatch(key -> ConfigKeys.isSection(key.path()));
+        assertThat(ConfigKeys.isSection("storage")).isTrue();
+        assertThat(ConfigKeys.isSection("storage.filesystem")).isTrue();
+        assertThat(ConfigKeys.isSection("stor")).isFalse();
+    }
+
+    @Test
+    void everyDefaultValueCanBeWrittenBackThroughItsKey() {
+        // Each binder must leave the rest of the tree alone: binding a key's default text changes nothing.
+        BerthConfig defaults = BerthConfig.defaults();
+        List<String> texts = List.of("localhost:5000", "", "filesystem", "./data", "4MiB", "reject", "true");
+        assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(ConfigKeys.ALL.get(i).binder().bind(defaults, texts.get(i)))
+                    .as(ConfigKeys.ALL.get(i).path()).isEqualTo(defaults);
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "lisen, listen",
+        "Listen, listen",
+        "publicurl, public-url",
+        "storage.filesytem, storage.filesystem",
+        "storage.filesystem.rot, storage.filesystem.root",
+        "root, storage.filesystem.root",
+        "manifest-size, limits.manifest-size",
+        "delete.enable, delete.enabled"})
+    void suggestsTheKeyATypoWasMeantToBe(String wrong, String meant) {
+        assertThat(ConfigKeys.suggest(wrong, ConfigKeys.fileNames())).contains(meant);
+    }
+
+    @Test
+    void suggestsNothingForNamesFarFromAnyKey() {
+        assertThat(ConfigKeys.suggest("auth", ConfigKeys.fileNames())).isEmpty();
+        assertThat(ConfigKeys.suggest("BERTH_HOME", ConfigKeys.envNames())).isEmpty();
+    }
+}
