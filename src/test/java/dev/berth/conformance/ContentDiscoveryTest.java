@@ -295,6 +295,19 @@ class ContentDiscoveryTest {
     }
 
     @Test
+    void referrersFilterMatchesTheArtifactTypeTakenFromTheConfigMediaType() {
+        String repo = registry.newRepository("referrers");
+        Referrers r = pushReferrers(repo);
+
+        Response response = Expect.status(http.get("/v2/" + repo + "/referrers/" + r.subject().manifest().digest()
+                + "?artifactType=" + URLEncoder.encode(SIGNATURE_CONFIG, StandardCharsets.UTF_8)), 200);
+        assertIndex(response);
+        Expect.header(response, "OCI-Filters-Applied", "artifactType");
+        Expect.that(byDigest(response).keySet().equals(java.util.Set.of(r.signature().digest())),
+                "only the signature, whose artifactType comes from its config, must be listed", response);
+    }
+
+    @Test
     void referrersFilterMatchingNothingGivesAnEmptyIndex() {
         String repo = registry.newRepository("referrers");
         Referrers r = pushReferrers(repo);

@@ -181,6 +181,47 @@ class PushTest {
     }
 
     @Test
+    void largeBlobUploadedInChunksIsReassembledExactly() {
+        String repo = registry.newRepository("push");
+        byte[] content = Digests.randomBytes(6 * 1024 * 1024 + 123);
+        String digest = Digests.sha256(content);
+        String location = client.startUpload(repo);
+        int[] cuts = {0, 1024 * 1024, 1024 * 1024 + 1, 5 * 1024 * 1024};
+        for (int i = 0; i < cuts.length - 1; i++) {
+            location = accepted(http.patch(location, slice(content, cuts[i], cuts[i + 1]), "Content-Type", "application/octet-stream",
+                    "Content-Range", cuts[i] + "-" + (cuts[i + 1] - 1)), cuts[i + 1] - 1);
+        }
+        int last = cuts[cuts.length - 1];
+        Expect.status(http.put(Http.withQuery(location, "digest=" + digest), slice(content, last, content.length),
+                "Content-Type", "application/octet-stream", "Content-Range", last + "-" + (content.length - 1)), 201);
+        assertBlobServed(repo, digest, content);
+        Response head = Expect.status(http.head("/v2/" + repo + "/blobs/" + digest), 200);
+        Expect.header(head, "Content-Length", Integer.toString(content.length));
+    }
+
+    @Test
+    void concurrentUploadsOfTheSameBlobAllSucceed() throws Exception {
+        String repo = registry.newRepository("push");
+        byte[] content = Digests.randomBytes(256 * 1024);
+        String digest = Digests.sha256(content);
+        java.util.List<String> locations = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            locations.add(client.startUpload(repo));
+        }
+        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(4)) {
+            var results = new java.util.ArrayList<java.util.concurrent.Future<Response>>();
+            for (String location : locations) {
+                results.add(pool.submit(() -> http.put(Http.withQuery(location, "digest=" + digest), content,
+                        "Content-Type", "application/octet-stream")));
+            }
+            for (var result : results) {
+                Expect.status(result.get(), 201);
+            }
+        }
+        assertBlobServed(repo, digest, content);
+    }
+
+    @Test
     void chunkUploadedOutOfOrderIsRefusedWith416AndCurrentRange() {
         String repo = registry.newRepository("push");
         byte[] content = Digests.randomBytes(30);
