@@ -120,6 +120,50 @@ class ContentManagementTest {
         Expect.error(client.getManifest(repo, sha512), 404, "MANIFEST_UNKNOWN");
     }
 
+    /** Pushes a config and a layer to {@code repo}, deletes the layer, and returns both descriptors. */
+    private Descriptor[] pushThenDeleteLayer(String repo) {
+        Descriptor config = client.pushBlob(repo, MediaTypes.OCI_CONFIG, Client.configJson());
+        Descriptor layer = client.pushBlob(repo, MediaTypes.OCI_LAYER, Digests.randomBytes(200));
+        Expect.status(http.delete("/v2/" + repo + "/blobs/" + layer.digest()), 202);
+        return new Descriptor[] {config, layer};
+    }
+
+    @Test
+    void deletedBlobNoLongerSatisfiesAManifest() {
+        String repo = registry.newRepository("delete");
+        Descriptor[] pushed = pushThenDeleteLayer(repo);
+
+        Expect.error(client.putManifest(repo, "stale", Manifest.ociImage(pushed[0], List.of(pushed[1]))), 400, "MANIFEST_BLOB_UNKNOWN");
+    }
+
+    @Test
+    void deletedBlobCannotBeMountedFromItsFormerRepository() {
+        String repo = registry.newRepository("delete");
+        String target = registry.newRepository("delete");
+        Descriptor layer = pushThenDeleteLayer(repo)[1];
+
+        Expect.status(http.post("/v2/" + target + "/blobs/uploads/?mount=" + layer.digest() + "&from=" + repo, null), 202);
+        Expect.status(http.head("/v2/" + target + "/blobs/" + layer.digest()), 404);
+    }
+
+    @Test
+    void blobDeletedFromEveryRepositoryIsNotMountedAutomatically() {
+        String repo = registry.newRepository("delete");
+        String target = registry.newRepository("delete");
+        Descriptor layer = pushThenDeleteLayer(repo)[1];
+
+        Expect.status(http.post("/v2/" + target + "/blobs/uploads/?mount=" + layer.digest(), null), 202);
+        Expect.status(http.head("/v2/" + target + "/blobs/" + layer.digest()), 404);
+    }
+
+    @Test
+    void pushingTheSameManifestTwiceSucceedsBothTimes() {
+        String repo = registry.newRepository("delete");
+        Client.Image image = client.pushImage(repo, "twice");
+        Response again = Expect.status(client.putManifest(repo, "twice", image.manifest()), 201);
+        Expect.header(again, "Docker-Content-Digest", image.manifest().digest());
+    }
+
     @Test
     void deletingABlobInOneRepositoryLeavesItInAnother() {
         String repo = registry.newRepository("delete");
