@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 /** The key grammar every backend accepts: checked before a key can reach any storage. */
 public final class ObjectKeys {
     public static final int MAX_KEY_BYTES = 1024;
+    /** Filesystems limit a file name to 255 bytes; every backend refuses longer components so all agree. */
+    public static final int MAX_COMPONENT_BYTES = 255;
 
     private ObjectKeys() {}
 
@@ -40,6 +42,9 @@ public final class ObjectKeys {
     private static void checkComponent(String key, String component) {
         if (component.isEmpty()) {
             throw new InvalidKeyException(key, "empty path component");
+        }
+        if (component.length() > MAX_COMPONENT_BYTES) {
+            throw new InvalidKeyException(key, "component longer than " + MAX_COMPONENT_BYTES + " bytes");
         }
         if (component.charAt(0) == '.') {
             throw new InvalidKeyException(key, "component '" + component + "' starts with '.'");

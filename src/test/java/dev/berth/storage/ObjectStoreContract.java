@@ -594,7 +594,7 @@ public abstract class ObjectStoreContract {
 
     static Stream<String> invalidKeys() {
         return Stream.of("", "/abs", "a//b", "a/../b", "..", ".", "a/.hidden", ".tmp/x", "%2F", "a%2Fb", "a\\b",
-                "A b", "a/", "a\u0000b", "caf\u00e9", "a".repeat(1025), "x/".repeat(512) + "y");
+                "A b", "a/", "a\u0000b", "caf\u00e9", "a".repeat(1025), "x/".repeat(512) + "y", "a/" + "b".repeat(256));
     }
 
     @ParameterizedTest
