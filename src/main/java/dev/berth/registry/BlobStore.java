@@ -5,7 +5,10 @@ import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.ObjectStore;
 import dev.berth.storage.PutCondition;
 import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Blobs as repositories see them: the bytes are stored once per namespace, and a repository reads a blob
@@ -47,8 +50,27 @@ public final class BlobStore {
 
     /** Makes a blob whose bytes are present visible in {@code repo}. */
     public void link(Namespace ns, RepositoryName repo, Digest digest) {
+        // The reverse link first: a holder without a link is ignored, a link without a holder only hides a mount.
+        store.put(StorageLayout.blobHolder(ns, digest, repo), EMPTY, PutCondition.always());
         store.put(StorageLayout.blobLink(ns, repo, digest), EMPTY, PutCondition.always());
         catalog.register(ns, repo);
+    }
+
+    /** The repositories that link to a blob, in name order. */
+    public List<RepositoryName> holders(Namespace ns, Digest digest) {
+        String prefix = StorageLayout.blobHoldersPrefix(ns, digest);
+        String suffix = "/_holder";
+        List<RepositoryName> result = new ArrayList<>();
+        for (ObjectInfo info : store.listAll(prefix, 1000)) {
+            String key = info.key();
+            if (key.endsWith(suffix)) {
+                RepositoryName repo = new RepositoryName(key.substring(prefix.length(), key.length() - suffix.length()));
+                if (store.stat(StorageLayout.blobLink(ns, repo, digest)).isPresent()) {
+                    result.add(repo);
+                }
+            }
+        }
+        return result;
     }
 
     /** Links a blob of {@code from} into {@code to}; false when {@code from} does not have it. */
@@ -60,18 +82,24 @@ public final class BlobStore {
         return true;
     }
 
-    /** Links a blob present anywhere in the namespace into {@code to}; false when the namespace lacks it. */
-    public boolean mountAny(Namespace ns, RepositoryName to, Digest digest) {
-        if (statData(ns, digest).isEmpty()) {
-            return false;
+    /**
+     * Links a blob into {@code to} from any repository that holds it and that {@code mayRead} allows; false when
+     * none does. A blob deleted from every repository is not revived, even while its bytes await collection.
+     */
+    public boolean mountAny(Namespace ns, RepositoryName to, Digest digest, Predicate<RepositoryName> mayRead) {
+        for (RepositoryName holder : holders(ns, digest)) {
+            if (mayRead.test(holder) && mount(ns, holder, to, digest)) {
+                return true;
+            }
         }
-        link(ns, to, digest);
-        return true;
+        return false;
     }
 
     /** Removes {@code repo}'s link to a blob; the bytes stay until garbage collection. */
     public void unlink(Namespace ns, RepositoryName repo, Digest digest) {
-        if (!store.delete(StorageLayout.blobLink(ns, repo, digest))) {
+        boolean linked = store.delete(StorageLayout.blobLink(ns, repo, digest));
+        store.delete(StorageLayout.blobHolder(ns, digest, repo));
+        if (!linked) {
             throw new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry", digest.toString());
         }
     }

@@ -14,6 +14,17 @@ public final class StorageLayout {
         return ns.id() + "/blobs/" + d.algorithm().id() + "/" + d.hex().substring(0, 2) + "/" + d.hex() + "/data";
     }
 
+    /** The reverse of a blob link, kept beside the blob, so the repositories that hold a blob can be listed. */
+    public static String blobHolder(Namespace ns, Digest d, RepositoryName repo) {
+        return blobHoldersPrefix(ns, d) + repo.value() + "/_holder";
+    }
+
+    /** The prefix of every reverse link of a blob; the repository name sits between it and {@code /_holder}. */
+    public static String blobHoldersPrefix(Namespace ns, Digest d) {
+        String data = blobData(ns, d);
+        return data.substring(0, data.length() - "data".length()) + "holders/";
+    }
+
     /** The prefix under which every blob of a namespace lives. */
     public static String blobsPrefix(Namespace ns) {
         return ns.id() + "/blobs/";
