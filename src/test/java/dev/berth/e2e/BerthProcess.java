@@ -75,10 +75,23 @@ public final class BerthProcess implements AutoCloseable {
 
     /** Starts the configured target on a free port, serving {@code storage}, with a JVM heap of {@code heap} (e.g. "256m"). */
     public static BerthProcess start(String name, Path storage, String heap) throws IOException {
-        BerthProcess registry = new BerthProcess(Target.fromSystemProperty(),
-                name + "-" + SEQUENCE.incrementAndGet(), storage, heap, freePort());
-        registry.launch();
-        return registry;
+        // The free port is only free when we look: another process may bind it before the registry does,
+        // so a start that fails (the registry exits at once) is tried again on another port.
+        IllegalStateException failure = null;
+        for (int attempt = 1; attempt <= 3; attempt++) {
+            BerthProcess registry = new BerthProcess(Target.fromSystemProperty(),
+                    name + "-" + SEQUENCE.incrementAndGet(), storage, heap, freePort());
+            try {
+                registry.launch();
+                return registry;
+            } catch (IllegalStateException e) {
+                if (failure != null) {
+                    e.addSuppressed(failure);
+                }
+                failure = e;
+            }
+        }
+        throw failure;
     }
 
     /** Starts the configured target with a 256 MiB heap. */
@@ -171,7 +184,7 @@ public final class BerthProcess implements AutoCloseable {
         String jarProperty = System.getProperty("berth.jar", "target/berth.jar");
         Path jar = Path.of(jarProperty).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("Berth jar not found at " + jar
+            throw new AssertionError("Berth jar not found at " + jar
                     + " (system property berth.jar); build it with mvn package, or run ./run-tests");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
