@@ -54,6 +54,7 @@ public final class RegistryHandler extends Handler.Abstract {
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
     private static final int MAX_PAGE = 10_000;
     private static final int COPY_BUFFER = 256 * 1024;
+    private static final long MAX_DRAINED_BODY = 1024 * 1024;
 
     private final Registry registry;
     private final String publicUrl;
@@ -71,6 +72,7 @@ public final class RegistryHandler extends Handler.Abstract {
         try {
             route(request, response, callback);
         } catch (RegistryException e) {
+            drainSmallBody(request);
             Responses.error(request, response, callback, e);
         } catch (ByteRange.Unsatisfiable e) {
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + e.size);
@@ -87,6 +89,21 @@ public final class RegistryHandler extends Handler.Abstract {
             serverError(request, response, callback, "internal error");
         }
         return true;
+    }
+
+    /**
+     * Reads what is left of a small refused body, so the connection stays usable: a client that already sent its
+     * next request on it would otherwise see the connection closed under that request.
+     */
+    private static void drainSmallBody(Request request) {
+        long length = request.getLength();
+        if (length > 0 && length <= MAX_DRAINED_BODY) {
+            try {
+                Content.Source.consumeAll(request);
+            } catch (IOException | RuntimeException e) {
+                log.debug("{} {}: refused body not drained: {}", request.getMethod(), request.getHttpURI().getPath(), e.toString());
+            }
+        }
     }
 
     private void route(Request request, Response response, Callback callback) {
