@@ -5,6 +5,7 @@ import dev.berth.registry.BlobInfo;
 import dev.berth.registry.ChunkRange;
 import dev.berth.registry.ClientDisconnectedException;
 import dev.berth.registry.ErrorCode;
+import dev.berth.registry.IncomingChunk;
 import dev.berth.registry.ManifestStore;
 import dev.berth.registry.MediaTypes;
 import dev.berth.registry.Namespace;
@@ -209,7 +210,8 @@ public final class RegistryHandler extends Handler.Abstract {
         if (digestParam != null) {
             Digest digest = digest(digestParam);
             UploadRecord record = registry.uploads().start(ns(), repo, digest.algorithm());
-            registry.uploads().complete(ns(), repo, record.id(), digest, body(request), null);
+            registry.uploads().complete(ns(), repo, record.id(), digest,
+                    new IncomingChunk(body(request), request.getLength(), null));
             blobCreated(response, callback, request, repo, digest);
             return;
         }
@@ -222,7 +224,8 @@ public final class RegistryHandler extends Handler.Abstract {
             case "GET", "HEAD" -> uploadAccepted(request, response, callback, repo,
                     registry.uploads().status(ns(), repo, id), 204);
             case "PATCH" -> {
-                UploadRecord record = registry.uploads().append(ns(), repo, id, body(request), contentRange(request));
+                UploadRecord record = registry.uploads().append(ns(), repo, id,
+                        new IncomingChunk(body(request), request.getLength(), contentRange(request)));
                 uploadAccepted(request, response, callback, repo, record, 202);
             }
             case "PUT" -> {
@@ -234,7 +237,8 @@ public final class RegistryHandler extends Handler.Abstract {
                 Digest digest = digest(digestParam);
                 ChunkRange range = contentRange(request);
                 boolean hasBody = range != null || request.getLength() != 0;
-                registry.uploads().complete(ns(), repo, id, digest, hasBody ? body(request) : null, range);
+                registry.uploads().complete(ns(), repo, id, digest,
+                        hasBody ? new IncomingChunk(body(request), request.getLength(), range) : null);
                 blobCreated(response, callback, request, repo, digest);
             }
             case "DELETE" -> {

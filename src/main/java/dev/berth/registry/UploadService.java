@@ -68,22 +68,21 @@ public final class UploadService {
     }
 
     /**
-     * Appends a chunk. With a {@code range}, it must start at the current offset and cover exactly the bytes
-     * sent, or the answer is 416 with the current range; without one, the body is appended as it streams.
+     * Appends a chunk. With a range, it must start at the current offset and cover exactly the bytes sent, or
+     * the answer is 416 with the current range; without one, the body is appended as it streams.
      */
-    public UploadRecord append(Namespace ns, RepositoryName repo, String id, InputStream body, ChunkRange range) {
-        return append(ns, load(ns, repo, id), body, range).record();
+    public UploadRecord append(Namespace ns, RepositoryName repo, String id, IncomingChunk chunk) {
+        return append(ns, load(ns, repo, id), chunk).record();
     }
 
     /**
      * Completes an upload, appending an optional last chunk, and publishes the blob under {@code expected}
      * once its digest matches. A mismatch cancels the upload and publishes nothing.
      */
-    public BlobInfo complete(Namespace ns, RepositoryName repo, String id, Digest expected, InputStream lastChunk,
-            ChunkRange range) {
+    public BlobInfo complete(Namespace ns, RepositoryName repo, String id, Digest expected, IncomingChunk lastChunk) {
         Loaded loaded = load(ns, repo, id);
-        if (lastChunk != null || range != null) {
-            loaded = append(ns, loaded, lastChunk == null ? InputStream.nullInputStream() : lastChunk, range);
+        if (lastChunk != null) {
+            loaded = append(ns, loaded, lastChunk);
         }
         UploadRecord record = loaded.record();
         Digest actual = expected.algorithm() == record.algorithm()
@@ -106,12 +105,13 @@ public final class UploadService {
         delete(ns, load(ns, repo, id).record());
     }
 
-    private Loaded append(Namespace ns, Loaded loaded, InputStream body, ChunkRange range) {
+    private Loaded append(Namespace ns, Loaded loaded, IncomingChunk chunk) {
         UploadRecord record = loaded.record();
+        ChunkRange range = chunk.range();
         if (range != null && range.start() != record.offset()) {
             throw rangeError(record, "chunk starts at " + range.start() + " but the upload is at " + record.offset());
         }
-        PushbackInputStream in = new PushbackInputStream(body, 1);
+        PushbackInputStream in = new PushbackInputStream(chunk.body(), 1);
         int first = read(in);
         if (first < 0) {
             if (range != null && range.length() != 0) {
@@ -127,7 +127,8 @@ public final class UploadService {
         DigestingInputStream counted = new DigestingInputStream(in, digest);
         ObjectInfo stored;
         try {
-            stored = store.put(chunkKey, counted, PutCondition.ifAbsent());
+            long expectedLength = range != null ? range.length() : chunk.declaredLength();
+            stored = store.put(chunkKey, counted, expectedLength, PutCondition.ifAbsent());
         } catch (PreconditionFailedException concurrent) {
             throw rangeError(reload(ns, record), "another request wrote chunk " + index + " of this upload first");
         } catch (StorageException e) {

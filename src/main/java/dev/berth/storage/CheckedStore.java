@@ -40,6 +40,14 @@ public final class CheckedStore implements ObjectStore {
     }
 
     @Override
+    public ObjectInfo put(String key, InputStream data, long length, PutCondition condition) {
+        ObjectKeys.check(key);
+        Objects.requireNonNull(data, "data");
+        Objects.requireNonNull(condition, "condition");
+        return delegate.put(key, data, length, condition);
+    }
+
+    @Override
     public ObjectInfo put(String key, byte[] data, PutCondition condition) {
         ObjectKeys.check(key);
         Objects.requireNonNull(data, "data");

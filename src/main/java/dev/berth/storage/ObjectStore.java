@@ -80,6 +80,15 @@ public interface ObjectStore {
     /** What this backend guarantees, so callers can tell a strong conditional put from a best-effort one. */
     StoreCapabilities capabilities();
 
+    /**
+     * Like {@link #put(String, InputStream, PutCondition)}, told how many bytes {@code data} should yield (-1 when
+     * unknown), so a backend that needs the length up front can stream without buffering. Such a backend fails
+     * the put, publishing nothing, when the stream yields another number of bytes; others ignore the hint.
+     */
+    default ObjectInfo put(String key, InputStream data, long length, PutCondition condition) {
+        return put(key, data, condition);
+    }
+
     /** Writes a small object held in memory. */
     default ObjectInfo put(String key, byte[] data, PutCondition condition) {
         return put(key, new ByteArrayInputStream(data), condition);

@@ -45,6 +45,10 @@ class UploadServiceTest {
         return new ByteArrayInputStream(Arrays.copyOfRange(data, from, to));
     }
 
+    private static IncomingChunk chunk(InputStream body, ChunkRange range) {
+        return new IncomingChunk(body, -1, range);
+    }
+
     private static byte[] readBlob(Registry r, Digest d) throws Exception {
         try (InputStream in = r.blobs().open(NS, d, 0, -1)) {
             return in.readAllBytes();
@@ -59,10 +63,10 @@ class UploadServiceTest {
         Digest digest = Digest.sha256(data);
 
         UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
-        r.uploads().append(NS, REPO, upload.id(), in(data, 0, 1 << 20), new ChunkRange(0, (1 << 20) - 1));
-        r.uploads().append(NS, REPO, upload.id(), in(data, 1 << 20, 2 << 20), null);
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 1 << 20), new ChunkRange(0, (1 << 20) - 1)));
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 1 << 20, 2 << 20), null));
         long readBeforeCompletion = store.bytesRead();
-        r.uploads().complete(NS, REPO, upload.id(), digest, in(data, 2 << 20, data.length), null);
+        r.uploads().complete(NS, REPO, upload.id(), digest, chunk(in(data, 2 << 20, data.length), null));
 
         // Only the small upload record is read back; the chunk data never is.
         assertThat(store.bytesRead() - readBeforeCompletion).isLessThan(4096);
@@ -78,10 +82,10 @@ class UploadServiceTest {
         Digest sha512 = Digest.of(DigestAlgorithm.SHA512, data);
 
         UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
-        r.uploads().append(NS, REPO, upload.id(), in(data, 0, 100_000), null);
-        r.uploads().append(NS, REPO, upload.id(), in(data, 100_000, data.length), null);
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 100_000), null));
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 100_000, data.length), null));
         long before = store.bytesRead();
-        r.uploads().complete(NS, REPO, upload.id(), sha512, null, null);
+        r.uploads().complete(NS, REPO, upload.id(), sha512, null);
 
         assertThat(store.bytesRead() - before).isGreaterThanOrEqualTo(data.length);
         assertThat(readBlob(r, sha512)).isEqualTo(data);
@@ -93,12 +97,12 @@ class UploadServiceTest {
         byte[] data = random(500_000, 3);
         Digest digest = Digest.sha256(data);
         UploadRecord upload = first.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
-        first.uploads().append(NS, REPO, upload.id(), in(data, 0, 123_457), null);
+        first.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 123_457), null));
 
         Registry second = registry(CheckedStore.of(new FilesystemStore(dir)));
         assertThat(second.uploads().status(NS, REPO, upload.id()).offset()).isEqualTo(123_457);
-        second.uploads().append(NS, REPO, upload.id(), in(data, 123_457, 400_000), new ChunkRange(123_457, 399_999));
-        first.uploads().complete(NS, REPO, upload.id(), digest, in(data, 400_000, data.length), null);
+        second.uploads().append(NS, REPO, upload.id(), chunk(in(data, 123_457, 400_000), new ChunkRange(123_457, 399_999)));
+        first.uploads().complete(NS, REPO, upload.id(), digest, chunk(in(data, 400_000, data.length), null));
 
         assertThat(readBlob(second, digest)).isEqualTo(data);
     }
@@ -109,12 +113,12 @@ class UploadServiceTest {
         Registry r = registry(store);
         byte[] data = random(10_000, 4);
         UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
-        r.uploads().append(NS, REPO, upload.id(), in(data, 0, 5_000), null);
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 5_000), null));
 
         store.misreportPuts(info -> info.key().contains("chunk-")
                 ? new ObjectInfo(info.key(), info.size(), info.etag(), info.lastModified(), "00000000")
                 : info);
-        assertThatThrownBy(() -> r.uploads().append(NS, REPO, upload.id(), in(data, 5_000, 10_000), null))
+        assertThatThrownBy(() -> r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 5_000, 10_000), null)))
                 .isInstanceOf(StorageException.class)
                 .hasMessageContaining(upload.id());
 
@@ -122,8 +126,8 @@ class UploadServiceTest {
         assertThat(r.uploads().status(NS, REPO, upload.id()).offset()).isEqualTo(5_000);
         assertThat(store.stat(StorageLayout.uploadChunk(NS, upload.id(), 2))).isEmpty();
         // The client resends the chunk and the upload completes with the right content.
-        r.uploads().append(NS, REPO, upload.id(), in(data, 5_000, 10_000), new ChunkRange(5_000, 9_999));
-        r.uploads().complete(NS, REPO, upload.id(), Digest.sha256(data), null, null);
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 5_000, 10_000), new ChunkRange(5_000, 9_999)));
+        r.uploads().complete(NS, REPO, upload.id(), Digest.sha256(data), null);
     }
 
     @Test
@@ -134,7 +138,7 @@ class UploadServiceTest {
         Digest wrong = Digest.sha256("something else".getBytes());
         UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
 
-        assertThatThrownBy(() -> r.uploads().complete(NS, REPO, upload.id(), wrong, in(data, 0, 1000), null))
+        assertThatThrownBy(() -> r.uploads().complete(NS, REPO, upload.id(), wrong, chunk(in(data, 0, 1000), null)))
                 .isInstanceOfSatisfying(RegistryException.class,
                         e -> assertThat(e.errors().get(0).code()).isEqualTo(ErrorCode.DIGEST_INVALID));
         assertThat(store.stat(StorageLayout.blobData(NS, wrong))).isEmpty();
@@ -147,9 +151,9 @@ class UploadServiceTest {
         Registry r = registry(CheckedStore.of(new MemoryStore()));
         byte[] data = random(100, 6);
         UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
-        r.uploads().append(NS, REPO, upload.id(), in(data, 0, 50), new ChunkRange(0, 49));
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 50), new ChunkRange(0, 49)));
 
-        assertThatThrownBy(() -> r.uploads().append(NS, REPO, upload.id(), in(data, 0, 50), new ChunkRange(0, 49)))
+        assertThatThrownBy(() -> r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 50), new ChunkRange(0, 49))))
                 .isInstanceOfSatisfying(RegistryException.class, e -> {
                     assertThat(e.status()).isEqualTo(416);
                     assertThat(e.headers()).containsEntry("Range", "0-49");
@@ -178,8 +182,8 @@ class UploadServiceTest {
                 RepositoryName repo = new RepositoryName("repo" + (i % 4));
                 Callable<BlobInfo> push = () -> {
                     UploadRecord u = r.uploads().start(NS, repo, DigestAlgorithm.SHA256);
-                    r.uploads().append(NS, repo, u.id(), in(data, 0, 1 << 20), null);
-                    return r.uploads().complete(NS, repo, u.id(), digest, in(data, 1 << 20, data.length), null);
+                    r.uploads().append(NS, repo, u.id(), chunk(in(data, 0, 1 << 20), null));
+                    return r.uploads().complete(NS, repo, u.id(), digest, chunk(in(data, 1 << 20, data.length), null));
                 };
                 results.add(pool.submit(push));
             }
