@@ -38,6 +38,8 @@ public final class BerthServer implements AutoCloseable {
     static ObjectStore openStore(BerthConfig config) {
         ObjectStore backend = switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
+            case S3, SWIFT -> throw new IllegalArgumentException(
+                    "storage.driver " + config.storage().driver().name().toLowerCase() + " is being added");
             case MEMORY -> new MemoryStore();
         };
         return CheckedStore.of(backend);

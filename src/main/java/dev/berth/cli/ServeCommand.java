@@ -114,6 +114,10 @@ final class ServeCommand implements Callable<Integer> {
     static String describeStorage(BerthConfig.Storage storage) {
         return switch (storage.driver()) {
             case FILESYSTEM -> "filesystem " + storage.filesystem().root().toAbsolutePath().normalize();
+            case S3 -> "s3 bucket " + storage.s3().bucket() + (storage.s3().prefix().isEmpty() ? "" : " prefix "
+                    + storage.s3().prefix()) + " at " + (storage.s3().endpoint().isEmpty() ? "AWS region "
+                    + storage.s3().region() : storage.s3().endpoint());
+            case SWIFT -> "swift container " + storage.swift().container() + " at " + storage.swift().authUrl();
             case MEMORY -> "memory (lost on exit)";
         };
     }

@@ -3,6 +3,8 @@ package dev.berth.config;
 import dev.berth.config.BerthConfig.Delete;
 import dev.berth.config.BerthConfig.Filesystem;
 import dev.berth.config.BerthConfig.Limits;
+import dev.berth.config.BerthConfig.S3;
+import dev.berth.config.BerthConfig.Swift;
 import dev.berth.config.BerthConfig.SparseIndexPolicy;
 import dev.berth.config.BerthConfig.StorageDriver;
 import dev.berth.config.BerthConfig.Validation;
@@ -19,6 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -38,11 +41,56 @@ public final class ConfigKeys {
                             + " \"\" takes it from each request",
                     (c, v) -> c.withPublicUrl(publicUrl(v))),
             new ConfigKey("storage.driver",
-                    "where objects are kept: filesystem | memory (memory is lost on exit)",
+                    "where objects are kept: filesystem | s3 | swift | memory (memory is lost on exit)",
                     (c, v) -> c.withStorage(c.storage().withDriver(oneOf(v, StorageDriver.class)))),
             new ConfigKey("storage.filesystem.root",
                     "directory of the filesystem driver; a relative path is relative to the working directory",
                     (c, v) -> c.withStorage(c.storage().withFilesystem(new Filesystem(path(v))))),
+            s3Key("endpoint", "S3 service URL, e.g. http://127.0.0.1:9000; empty: AWS's endpoint for the region",
+                    (s3, v) -> new S3(url(v), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
+                            s3.pathStyle())),
+            s3Key("region", "S3 signing region, e.g. us-east-1",
+                    (s3, v) -> new S3(s3.endpoint(), required(v), s3.bucket(), s3.prefix(), s3.accessKey(),
+                            s3.secretKey(), s3.pathStyle())),
+            s3Key("bucket", "S3 bucket holding the objects",
+                    (s3, v) -> new S3(s3.endpoint(), s3.region(), required(v), s3.prefix(), s3.accessKey(),
+                            s3.secretKey(), s3.pathStyle())),
+            s3Key("prefix", "key prefix inside the bucket, e.g. registry/; empty for none",
+                    (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), keyPrefix(v), s3.accessKey(),
+                            s3.secretKey(), s3.pathStyle())),
+            s3Key("access-key", "S3 access key id; empty: the AWS SDK's default credential chain",
+                    (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), v, s3.secretKey(),
+                            s3.pathStyle())),
+            s3Key("secret-key", "S3 secret access key (a secret)",
+                    (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), v,
+                            s3.pathStyle())),
+            s3Key("path-style", "address the bucket in the path (MinIO, Swift, s3proxy): true | false",
+                    (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(),
+                            s3.secretKey(), bool(v))),
+            swiftKey("auth-url", "Swift auth URL: .../auth/v1.0 for tempauth, .../v3 for Keystone",
+                    (w, v) -> new Swift(url(v), w.user(), w.key(), w.password(), w.project(), w.domain(),
+                            w.region(), w.container())),
+            swiftKey("user", "Swift user (account:user for tempauth)",
+                    (w, v) -> new Swift(w.authUrl(), v, w.key(), w.password(), w.project(), w.domain(),
+                            w.region(), w.container())),
+            swiftKey("key", "tempauth key (a secret)",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), v, w.password(), w.project(), w.domain(),
+                            w.region(), w.container())),
+            swiftKey("password", "Keystone password (a secret)",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), v, w.project(), w.domain(),
+                            w.region(), w.container())),
+            swiftKey("project", "Keystone project the token is scoped to",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), v, w.domain(),
+                            w.region(), w.container())),
+            swiftKey("domain", "Keystone domain of the user and project",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), required(v),
+                            w.region(), w.container())),
+            swiftKey("region", "Keystone region whose object-store endpoint is used; empty: the first",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), w.domain(),
+                            v, w.container())),
+            swiftKey("container", "Swift container holding the objects, created when missing",
+                    (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), w.domain(),
+                            w.region(), required(v))),
             new ConfigKey("limits.manifest-size",
                     "largest manifest accepted: bytes, or with a unit B, KiB, MiB, GiB, TiB (e.g. 4MiB)",
                     (c, v) -> c.withLimits(new Limits(positiveSize(v)))),
@@ -52,6 +100,16 @@ public final class ConfigKeys {
             new ConfigKey("delete.enabled",
                     "whether DELETE requests are served: true | false",
                     (c, v) -> c.withDelete(new Delete(bool(v)))));
+
+    private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
+        return new ConfigKey("storage.s3." + name, description,
+                (c, v) -> c.withStorage(c.storage().withS3(set.apply(c.storage().s3(), v))));
+    }
+
+    private static ConfigKey swiftKey(String name, String description, BiFunction<Swift, String, Swift> set) {
+        return new ConfigKey("storage.swift." + name, description,
+                (c, v) -> c.withStorage(c.storage().withSwift(set.apply(c.storage().swift(), v))));
+    }
 
     /** {@code BERTH_} variables the {@code ./berth} launcher reads itself; the loader lets them pass. */
     public static final Set<String> LAUNCHER_VARIABLES = Set.of("BERTH_JAVA", "BERTH_JAVA_OPTS");
@@ -203,6 +261,42 @@ public final class ConfigKeys {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
         }
+    }
+
+    static String required(String text) {
+        if (text.isBlank()) {
+            throw new IllegalArgumentException("a value is needed");
+        }
+        return text;
+    }
+
+    /** An http(s) URL or empty; kept without a trailing slash. */
+    static String url(String text) {
+        if (text.isEmpty()) {
+            return text;
+        }
+        try {
+            URI uri = new URI(text);
+            String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+            if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null) {
+                return text.replaceAll("/+$", "");
+            }
+        } catch (URISyntaxException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not an http or https URL");
+    }
+
+    /** A key prefix: empty, or components of the object key grammar, kept with one trailing slash. */
+    static String keyPrefix(String text) {
+        String trimmed = text.replaceAll("^/+|/+$", "");
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        if (!trimmed.matches("[A-Za-z0-9_-][A-Za-z0-9._-]*(/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")) {
+            throw new IllegalArgumentException("'" + text + "' is not a key prefix (letters, digits, . _ - and /)");
+        }
+        return trimmed + "/";
     }
 
     static long positiveSize(String text) {

@@ -43,10 +43,38 @@ public final class ConfigLoader {
                 problems.add(setting.origin() + ": " + key.path() + ": " + e.getMessage());
             }
         }
+        if (problems.isEmpty()) {
+            problems.addAll(driverProblems(config.storage()));
+        }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
         return config;
+    }
+
+    /** What the chosen storage driver lacks: keys that are optional alone but needed together. */
+    static List<String> driverProblems(BerthConfig.Storage storage) {
+        List<String> problems = new ArrayList<>();
+        switch (storage.driver()) {
+            case S3 -> {
+                BerthConfig.S3 s3 = storage.s3();
+                if (s3.accessKey().isEmpty() != s3.secretKey().isEmpty()) {
+                    problems.add("storage.s3: access-key and secret-key go together; set both or neither");
+                }
+            }
+            case SWIFT -> {
+                BerthConfig.Swift swift = storage.swift();
+                if (swift.authUrl().isEmpty() || swift.user().isEmpty()) {
+                    problems.add("storage.swift: auth-url and user are required when storage.driver is swift");
+                } else if (swift.keystone() && (swift.password().isEmpty() || swift.project().isEmpty())) {
+                    problems.add("storage.swift: Keystone (an auth-url ending in /v3) needs password and project");
+                } else if (!swift.keystone() && swift.key().isEmpty()) {
+                    problems.add("storage.swift: tempauth (an auth-url not ending in /v3) needs key");
+                }
+            }
+            default -> { }
+        }
+        return problems;
     }
 
     /** Settings from {@code BERTH_} variables; a variable matching no key is a problem, as a typo would be. */

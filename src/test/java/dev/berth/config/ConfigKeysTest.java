@@ -35,7 +35,10 @@ class ConfigKeysTest {
     void everyDefaultValueCanBeWrittenBackThroughItsKey() {
         // Each binder must leave the rest of the tree alone: binding a key's default text changes nothing.
         BerthConfig defaults = BerthConfig.defaults();
-        List<String> texts = List.of("localhost:5000", "", "filesystem", "./data", "4MiB", "reject", "true");
+        List<String> texts = List.of("localhost:5000", "", "filesystem", "./data",
+                "", "us-east-1", "berth", "", "", "", "false",
+                "", "", "", "", "", "Default", "", "berth",
+                "4MiB", "reject", "true");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
             assertThat(ConfigKeys.ALL.get(i).binder().bind(defaults, texts.get(i)))

@@ -326,9 +326,36 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void s3SettingsComeFromTheFileAndTheEnvironment(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("berth.yaml");
+        Files.writeString(file, """
+                storage:
+                  driver: s3
+                  s3: {endpoint: "http://127.0.0.1:9000/", bucket: reg, prefix: /one/two/, path-style: true}
+                """);
+        BerthConfig config = ConfigLoader.load(file,
+                Map.of("BERTH_STORAGE_S3_ACCESS_KEY", "AK", "BERTH_STORAGE_S3_SECRET_KEY", "SK"), List.of());
+        assertThat(config.storage().s3()).isEqualTo(
+                new BerthConfig.S3("http://127.0.0.1:9000", "us-east-1", "reg", "one/two/", "AK", "SK", true));
+    }
+
+    @Test
+    void storageDriverNamesWhatItStillNeeds() {
+        assertThat(problemWith(null, Map.of("BERTH_STORAGE_DRIVER", "swift"), List.of()))
+                .contains("auth-url and user are required");
+        assertThat(problemWith(null, Map.of("BERTH_STORAGE_DRIVER", "swift",
+                "BERTH_STORAGE_SWIFT_AUTH_URL", "http://k/v3", "BERTH_STORAGE_SWIFT_USER", "u"), List.of()))
+                .contains("needs password and project");
+        assertThat(problemWith(null, Map.of("BERTH_STORAGE_DRIVER", "s3", "BERTH_STORAGE_S3_ACCESS_KEY", "a"),
+                List.of())).contains("access-key and secret-key go together");
+        assertThat(problemWith(null, Map.of("BERTH_STORAGE_S3_ENDPOINT", "ftp://x"), List.of()))
+                .contains("storage.s3.endpoint: 'ftp://x' is not an http or https URL");
+    }
+
+    @Test
     void choicesNameTheAllowedValues() {
-        assertThat(problemWith(null, Map.of("BERTH_STORAGE_DRIVER", "s3"), List.of()))
-                .endsWith("storage.driver: 's3' is not one of: filesystem, memory");
+        assertThat(problemWith(null, Map.of("BERTH_STORAGE_DRIVER", "gcs"), List.of()))
+                .endsWith("storage.driver: 'gcs' is not one of: filesystem, s3, swift, memory");
         assertThat(problemWith(null, Map.of("BERTH_VALIDATION_SPARSE_INDEX", "Allow"), List.of()))
                 .endsWith("validation.sparse-index: 'Allow' is not one of: reject, allow");
     }
