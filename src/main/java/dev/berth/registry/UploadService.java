@@ -146,6 +146,14 @@ public final class UploadService {
         }
         long size = counted.count();
         String crc = Crc32c.hex(counted.crc32c());
+        if (read(in) >= 0) {
+            // The store ended the object before the body did: what it holds matches what it read, but not what the
+            // client sent, and the range check below would wrongly blame the client for it.
+            store.delete(chunkKey);
+            log.error("upload {}: chunk {} failed verification: the store took {} bytes and left the rest of the body",
+                    record.id(), index, size);
+            throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored incompletely");
+        }
         if (range != null && range.length() != size) {
             store.delete(chunkKey);
             throw rangeError(record, "Content-Range declares " + range.length() + " bytes but " + size + " arrived");

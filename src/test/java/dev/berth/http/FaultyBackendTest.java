@@ -87,6 +87,7 @@ class FaultyBackendTest {
         return Stream.of(
                 Arguments.of("corrupted", Action.corruptPut(1_000)),
                 Arguments.of("truncated", Action.truncatePut(50_000)),
+                Arguments.of("store stopped reading early", Action.stopReadingPut(50_000)),
                 Arguments.of("wrong crc32c reported", Action.wrongCrc32c()),
                 Arguments.of("timed out after storing", Action.failAfterApplying()));
     }

@@ -65,6 +65,7 @@ class UploadIntegrityTest {
         return Stream.of(
                 Arguments.of("a byte flipped while streaming", Action.corruptPut(2_500)),
                 Arguments.of("a truncated object", Action.truncatePut(3_000)),
+                Arguments.of("a store that stopped reading early", Action.stopReadingPut(3_000)),
                 Arguments.of("a wrong CRC32C reported", Action.wrongCrc32c()),
                 Arguments.of("a wrong size reported", Action.wrongSize()),
                 Arguments.of("a refused put", Action.fail()),
@@ -108,6 +109,24 @@ class UploadIntegrityTest {
         assertThatThrownBy(() -> registry.uploads().append(NS, REPO, upload.id(), chunk(0, SIZE, false)))
                 .isInstanceOf(StorageException.class);
         assertThat(registry.uploads().status(NS, REPO, upload.id()).offset()).isZero();
+
+        registry.uploads().complete(NS, REPO, upload.id(), digest, chunk(0, SIZE, false));
+        assertPublishedCorrectly();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
+    void streamedChunkThatTheStoreStoppedReadingEarlyIsNotRecorded(Backend backend) throws Exception {
+        open(backend);
+        UploadRecord upload = registry.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
+        faults.once(PUT, "/chunk-000001$", Action.stopReadingPut(1_000));
+
+        // The store took 1,000 bytes and says so truthfully; the 9,000 the client sent after them must not be lost.
+        assertThatThrownBy(() -> registry.uploads().append(NS, REPO, upload.id(), chunk(0, SIZE, false)))
+                .isInstanceOf(StorageException.class)
+                .hasMessageContaining(upload.id());
+        assertThat(registry.uploads().status(NS, REPO, upload.id()).offset()).isZero();
+        assertThat(store.stat(StorageLayout.uploadChunk(NS, upload.id(), 1))).isEmpty();
 
         registry.uploads().complete(NS, REPO, upload.id(), digest, chunk(0, SIZE, false));
         assertPublishedCorrectly();

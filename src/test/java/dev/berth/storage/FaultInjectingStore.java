@@ -155,7 +155,15 @@ public final class FaultInjectingStore implements ObjectStore {
 
         /** Put: stores only the first {@code keep} bytes (still reading the whole body), and reports that. */
         static Action truncatePut(long keep) {
-            return new TruncatePut(keep);
+            return new TruncatePut(keep, true);
+        }
+
+        /**
+         * Put: reads and stores only the first {@code keep} bytes, leaving the rest of the body unread, as a backend
+         * that believes the object ends there would; it reports what it stored.
+         */
+        static Action stopReadingPut(long keep) {
+            return new TruncatePut(keep, false);
         }
 
         /** Put, stat, move, concatenate: reports metadata rewritten by {@code report} instead of the real one. */
@@ -221,7 +229,7 @@ public final class FaultInjectingStore implements ObjectStore {
 
     record CorruptPut(long at) implements Action {}
 
-    record TruncatePut(long keep) implements Action {}
+    record TruncatePut(long keep, boolean readsRest) implements Action {}
 
     record Misreport(UnaryOperator<ObjectInfo> report) implements Action {}
 
@@ -279,7 +287,7 @@ public final class FaultInjectingStore implements ObjectStore {
             case Timeout t -> throw t.stall(Op.PUT, key);
             case CorruptPut c -> delegate.put(key, new Flipping(data, c.at()), length, condition);
             // The backend stores fewer bytes than it read, so it is told no length that it could hold that against.
-            case TruncatePut t -> delegate.put(key, new Truncating(data, t.keep()), -1, condition);
+            case TruncatePut t -> delegate.put(key, new Truncating(data, t.keep(), t.readsRest()), -1, condition);
             case Misreport m -> m.report().apply(delegate.put(key, data, length, condition));
             default -> throw unsupported(action, Op.PUT);
         };
@@ -402,13 +410,15 @@ public final class FaultInjectingStore implements ObjectStore {
         }
     }
 
-    /** Passes the first bytes through, then reads and drops the rest, as a backend that lost the tail would. */
+    /** Passes the first bytes through, then ends, after reading and dropping the rest when asked to. */
     private static final class Truncating extends FilterInputStream {
+        private final boolean readsRest;
         private long left;
 
-        Truncating(InputStream in, long keep) {
+        Truncating(InputStream in, long keep, boolean readsRest) {
             super(in);
             this.left = keep;
+            this.readsRest = readsRest;
         }
 
         @Override
@@ -420,7 +430,9 @@ public final class FaultInjectingStore implements ObjectStore {
         @Override
         public int read(byte[] b, int off, int len) throws IOException {
             if (left <= 0) {
-                in.transferTo(java.io.OutputStream.nullOutputStream());
+                if (readsRest) {
+                    in.transferTo(java.io.OutputStream.nullOutputStream());
+                }
                 return -1;
             }
             int n = in.read(b, off, (int) Math.min(len, left));
