@@ -134,6 +134,28 @@ class UploadIntegrityTest {
 
     @ParameterizedTest
     @EnumSource(Backend.class)
+    void recordReportedWithAWrongEtagTurnsTheChunkIntoAConflictTheClientCanResend(Backend backend) throws Exception {
+        open(backend);
+        UploadRecord upload = uploadInChunks(FIRST);
+        // The etag is the record's version: a wrong one looks exactly like another request having moved the upload
+        // on, so the guarded record write refuses the chunk rather than overwrite an unseen change.
+        Rule rule = faults.once(STAT, upload.id() + "/_record$", Action.wrongEtag());
+
+        assertThatThrownBy(() -> registry.uploads().append(NS, REPO, upload.id(), chunk(FIRST, SIZE, true)))
+                .isInstanceOfSatisfying(RegistryException.class, e -> {
+                    assertThat(e.status()).isEqualTo(416);
+                    assertThat(e.headers()).containsEntry("Range", "0-" + (FIRST - 1));
+                });
+        assertThat(rule.fired()).isEqualTo(1);
+        assertThat(store.stat(StorageLayout.uploadChunk(NS, upload.id(), 2))).isEmpty();
+
+        registry.uploads().append(NS, REPO, upload.id(), chunk(FIRST, SIZE, true));
+        registry.uploads().complete(NS, REPO, upload.id(), digest, null);
+        assertPublishedCorrectly();
+    }
+
+    @ParameterizedTest
+    @EnumSource(Backend.class)
     void failedMoveOfTheOnlyChunkPublishesNothingAndCompletingAgainWorks(Backend backend) throws Exception {
         open(backend);
         UploadRecord upload = uploadInChunks(SIZE);
