@@ -1,0 +1,160 @@
+package dev.berth.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * containerd 1.6 ({@code ctr}, native snapshotter) pulls images skopeo pushed, pushes them to another repository (by
+ * cross-repository mount) and to an empty registry (by upload), and a fresh containerd pulls them back unchanged.
+ */
+@ExtendWith(FailureLogs.class)
+@Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ContainerdIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void singlePlatformImagePullsUnpacksPushesElsewhereAndPullsBackWithTheSameDigests() throws Exception {
+        OciLayout layout = OciLayout.create(dir.resolve("src"));
+        OciLayout.Image image = layout.addImage("v1", 707, 3, "amd64");
+        Skopeo skopeo = Skopeo.in(dir.resolve("skopeo"));
+        try (BerthProcess registry = BerthProcess.start("containerd", dir.resolve("storage"));
+             BerthProcess empty = BerthProcess.start("containerd-empty", dir.resolve("storage-empty"))) {
+            String source = registry.hostPort() + "/e2e/source:v1";
+            skopeo.copy(List.of(), layout.reference("v1"), "docker://" + source);
+
+            String copy = registry.hostPort() + "/e2e/copy:v1";
+            String uploaded = empty.hostPort() + "/e2e/uploaded:v1";
+            try (Containerd first = Containerd.start(dir.resolve("containerd-first"))) {
+                first.pull(List.of(), source);
+                assertThat(first.imageDigest(source)).isEqualTo(image.manifest().digest());
+                assertHasContent(first, image);
+                assertThat(first.check(source)).as("ctr images check").contains("complete").endsWith("true");
+                assertUnpacked(first, image);
+
+                // Same registry: containerd remembers where the blobs came from and mounts them.
+                first.push(List.of(), copy, source);
+                // Another registry: nothing to mount from, every blob is uploaded.
+                first.push(List.of(), uploaded, source);
+            }
+            assertServedUnchanged(new RegistryHttp(registry), "e2e/copy", layout, image);
+            assertServedUnchanged(new RegistryHttp(empty), "e2e/uploaded", layout, image);
+
+            try (Containerd fresh = Containerd.start(dir.resolve("containerd-fresh"))) {
+                for (String reference : List.of(copy, uploaded)) {
+                    fresh.pull(List.of(), reference);
+                    assertThat(fresh.imageDigest(reference)).isEqualTo(image.manifest().digest());
+                    assertThat(fresh.check(reference)).as("ctr images check").contains("complete").endsWith("true");
+                }
+                assertHasContent(fresh, image);
+                assertUnpacked(fresh, image);
+            }
+        }
+    }
+
+    @Test
+    void twoPlatformIndexPullsWithAllPlatformsPushesElsewhereAndPullsBackOnePlatform() throws Exception {
+        OciLayout layout = OciLayout.create(dir.resolve("src"));
+        OciLayout.MultiPlatform multi = layout.addMultiPlatform("v1", 808, 2, List.of("amd64", "arm64"));
+        Skopeo skopeo = Skopeo.in(dir.resolve("skopeo"));
+        try (BerthProcess registry = BerthProcess.start("containerd-index", dir.resolve("storage"))) {
+            String source = registry.hostPort() + "/e2e/multi:v1";
+            skopeo.copy(List.of("--all"), layout.reference("v1"), "docker://" + source);
+
+            String copy = registry.hostPort() + "/e2e/multi-copy:v1";
+            try (Containerd first = Containerd.start(dir.resolve("containerd-first"))) {
+                first.pull(List.of("--all-platforms"), source);
+                assertThat(first.imageDigest(source)).isEqualTo(multi.index().digest());
+                for (OciLayout.Image image : multi.images()) {
+                    assertHasContent(first, image);
+                }
+                first.push(List.of(), copy, source);
+            }
+
+            RegistryHttp http = new RegistryHttp(registry);
+            HttpResponse<byte[]> index = http.getManifest("e2e/multi-copy", "v1");
+            RegistryHttp.expect(index, 200, "GET pushed index");
+            assertThat(index.body()).as("index bytes").isEqualTo(layout.blob(multi.index().digest()));
+            assertThat(index.headers().firstValue("Content-Type")).hasValue(OciLayout.OCI_INDEX);
+            assertThat(index.headers().firstValue("Docker-Content-Digest")).hasValue(multi.index().digest());
+            for (OciLayout.Image image : multi.images()) {
+                assertServedUnchanged(http, "e2e/multi-copy", image.manifest().digest(), layout, image);
+            }
+
+            OciLayout.Image amd64 = multi.images().get(0);
+            OciLayout.Image arm64 = multi.images().get(1);
+            try (Containerd fresh = Containerd.start(dir.resolve("containerd-fresh"))) {
+                fresh.pull(List.of("--platform", "linux/arm64/v8"), copy);
+                assertThat(fresh.imageDigest(copy)).isEqualTo(multi.index().digest());
+                assertHasContent(fresh, arm64);
+                // Only the asked-for platform is fetched: the other's layers never left the registry.
+                for (OciLayout.Descriptor layer : amd64.layers()) {
+                    Tools.Result absent = fresh.ctr(List.of("content", "info", layer.digest()));
+                    assertThat(absent.exitCode()).as("amd64 layer %s in content store\n%s", layer.digest(),
+                            absent.describe()).isNotZero();
+                }
+            }
+        }
+    }
+
+    private static void assertHasContent(Containerd containerd, OciLayout.Image image) throws IOException {
+        List<OciLayout.Descriptor> all = new ArrayList<>(image.blobs());
+        all.add(image.manifest());
+        for (OciLayout.Descriptor blob : all) {
+            assertThat(containerd.content(blob.digest())).as("content %s", blob.digest())
+                    .isEqualTo(new Digests.Hashed(blob.digest(), blob.size()));
+        }
+    }
+
+    /** Some native snapshot holds every layer's directory: containerd unpacked the whole image. */
+    private static void assertUnpacked(Containerd containerd, OciLayout.Image image) throws IOException {
+        List<String> expected = new ArrayList<>();
+        for (int i = 0; i < image.layers().size(); i++) {
+            expected.add("layer" + i + "/file0.bin");
+        }
+        List<List<String>> found = new ArrayList<>();
+        try (Stream<Path> snapshots = Files.list(containerd.nativeSnapshots())) {
+            for (Path snapshot : snapshots.toList()) {
+                found.add(expected.stream().filter(file -> Files.isRegularFile(snapshot.resolve(file))).toList());
+            }
+        }
+        assertThat(found).as("unpacked files per snapshot in %s", containerd.nativeSnapshots()).contains(expected);
+    }
+
+    private static void assertServedUnchanged(RegistryHttp http, String name, OciLayout layout, OciLayout.Image image)
+            throws IOException {
+        assertServedUnchanged(http, name, "v1", layout, image);
+    }
+
+    /** The registry serves the manifest with the original bytes and digest, and every blob it names. */
+    private static void assertServedUnchanged(RegistryHttp http, String name, String reference, OciLayout layout,
+                                              OciLayout.Image image) throws IOException {
+        HttpResponse<byte[]> served = http.getManifest(name, reference);
+        RegistryHttp.expect(served, 200, "GET manifest " + name + ":" + reference);
+        assertThat(served.body()).as("manifest bytes of %s", name).isEqualTo(layout.blob(image.manifest().digest()));
+        assertThat(served.headers().firstValue("Content-Type")).hasValue(OciLayout.OCI_MANIFEST);
+        assertThat(served.headers().firstValue("Docker-Content-Digest")).hasValue(image.manifest().digest());
+        JsonNode manifest = JSON.readTree(served.body());
+        assertThat(manifest.path("config").path("digest").asText()).isEqualTo(image.config().digest());
+        for (OciLayout.Descriptor blob : image.blobs()) {
+            assertThat(http.hashBlob(name, blob.digest())).as("blob %s in %s", blob.digest(), name)
+                    .isEqualTo(new Digests.Hashed(blob.digest(), blob.size()));
+        }
+    }
+}
