@@ -11,6 +11,7 @@
  *
  * <p>Registry logs, generated configuration and every client's stdout/stderr land in
  * {@code target/e2e-logs/<time>-<pid>/} (containerd's daemon log and config as {@code containerd-daemon-N.*}, and
- * {@code ctr --debug} output shows every registry request and response); a failing test prints the logs of the registries it started.
+ * {@code ctr --debug} output shows every registry request and response); a failing test prints the logs of the
+ * registries it started.
  */
 package dev.berth.e2e;
