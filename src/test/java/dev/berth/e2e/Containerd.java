@@ -177,6 +177,27 @@ public final class Containerd implements AutoCloseable {
         Tools.run(CTR_TIMEOUT, Map.of(), command).check();
     }
 
+    /**
+     * Leaves an unfinished download of blob {@code digest} in the content store: {@code ctr content ingest} of the
+     * first bytes only ({@code prefix}), under the ingest reference a pull of that blob uses, so the next pull resumes.
+     */
+    public void leavePartialDownload(String ingestRef, String digest, long size, Path prefix) throws IOException {
+        List<String> command = List.of("sh", "-c", "exec \"$@\" < \"$0\"", prefix.toString(),
+                "ctr", "--address", socket.toString(), "content", "ingest", "--expected-size", Long.toString(size),
+                "--expected-digest", digest, ingestRef);
+        // ctr writes the prefix, then fails on the short input and leaves the ingest active: that is the point.
+        Tools.Result result = Tools.run(CTR_TIMEOUT, Map.of(), command);
+        assertThatIngestIsActive(ingestRef, result);
+    }
+
+    private void assertThatIngestIsActive(String ingestRef, Tools.Result ingest) throws IOException {
+        String active = ctr(List.of("content", "active")).check().stdout();
+        if (active.lines().noneMatch(line -> line.startsWith(ingestRef + "\t") || line.startsWith(ingestRef + " "))) {
+            throw new AssertionError("no active ingest " + ingestRef + " after a partial ingest:\n" + active + "\n"
+                    + ingest.describe());
+        }
+    }
+
     private String tail() {
         try {
             List<String> lines = Files.readAllLines(log);

@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -110,6 +111,37 @@ class ContainerdIT {
                             absent.describe()).isNotZero();
                 }
             }
+        }
+    }
+
+    @Test
+    void interruptedLayerDownloadResumesWithARangeRequestAndCompletes() throws Exception {
+        OciLayout layout = OciLayout.create(dir.resolve("src"));
+        OciLayout.Image image = layout.addImage("v1", 909, 1, "amd64");
+        OciLayout.Descriptor layer = image.layers().getFirst();
+        Skopeo skopeo = Skopeo.in(dir.resolve("skopeo"));
+        try (BerthProcess registry = BerthProcess.start("containerd-resume", dir.resolve("storage"));
+             Containerd containerd = Containerd.start(dir.resolve("containerd"))) {
+            String source = registry.hostPort() + "/e2e/resume:v1";
+            skopeo.copy(List.of(), layout.reference("v1"), "docker://" + source);
+
+            long offset = layer.size() / 3;
+            Path prefix = dir.resolve("prefix");
+            byte[] bytes = layout.blob(layer.digest());
+            Files.write(prefix, Arrays.copyOf(bytes, (int) offset));
+            // containerd names a layer's download "layer-<digest>" (remotes.MakeRefKey) and resumes an active one.
+            containerd.leavePartialDownload("layer-" + layer.digest(), layer.digest(), layer.size(), prefix);
+
+            Tools.Result pull = containerd.pull(List.of(), source);
+            // ctr --debug logs each request's headers and each response's status.
+            assertThat(pull.stderr()).as("ctr asked for the rest of the layer only\n%s", pull.describe())
+                    .contains("request.header.range=\"bytes=" + offset + "-\"")
+                    .contains("response.header.content-range=\"bytes " + offset + "-" + (layer.size() - 1) + "/"
+                            + layer.size() + "\"")
+                    .contains("response.status=\"206 Partial Content\"");
+            assertHasContent(containerd, image);
+            assertThat(containerd.check(source)).as("ctr images check").contains("complete").endsWith("true");
+            assertUnpacked(containerd, image);
         }
     }
 
