@@ -25,6 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(FailureLogs.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ContainerdIT {
+    private static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+    private static final String DOCKER_LIST = "application/vnd.docker.distribution.manifest.list.v2+json";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
@@ -111,6 +113,52 @@ class ContainerdIT {
                             absent.describe()).isNotZero();
                 }
             }
+        }
+    }
+
+    @Test
+    void dockerManifestListPullsByDigestForOnePlatformWhoseManifestPushesElsewhereUnchanged() throws Exception {
+        OciLayout layout = OciLayout.create(dir.resolve("src"));
+        layout.addMultiPlatform("v1", 818, 1, List.of("amd64", "arm64"));
+        Skopeo skopeo = Skopeo.in(dir.resolve("skopeo"));
+        try (BerthProcess registry = BerthProcess.start("containerd-docker-list", dir.resolve("storage"))) {
+            String tagged = registry.hostPort() + "/e2e/docker-list:v1";
+            skopeo.copy(List.of("--all", "--format", "v2s2"), layout.reference("v1"), "docker://" + tagged);
+            RegistryHttp http = new RegistryHttp(registry);
+            HttpResponse<byte[]> list = http.getManifest("e2e/docker-list", "v1");
+            RegistryHttp.expect(list, 200, "GET list");
+            assertThat(list.headers().firstValue("Content-Type")).hasValue(DOCKER_LIST);
+            String listDigest = Digests.of(list.body());
+            JsonNode amd64 = JSON.readTree(list.body()).path("manifests").get(0);
+            assertThat(amd64.path("platform").path("architecture").asText()).isEqualTo("amd64");
+
+            String byDigest = registry.hostPort() + "/e2e/docker-list@" + listDigest;
+            String copy = registry.hostPort() + "/e2e/docker-list-copy:v1";
+            try (Containerd containerd = Containerd.start(dir.resolve("containerd"))) {
+                containerd.pull(List.of("--platform", "linux/amd64"), byDigest);
+                assertThat(containerd.imageDigest(byDigest)).isEqualTo(listDigest);
+                assertThat(containerd.check(byDigest)).as("ctr images check").contains("complete").endsWith("true");
+                // Only the pulled platform is local, so only it can be pushed: ctr push --platform pushes that
+                // platform's manifest alone, under the tag.
+                containerd.push(List.of("--platform", "linux/amd64"), copy, byDigest);
+            }
+
+            String child = amd64.path("digest").asText();
+            HttpResponse<byte[]> original = http.getManifest("e2e/docker-list", child);
+            RegistryHttp.expect(original, 200, "GET amd64 manifest by digest");
+            HttpResponse<byte[]> manifest = http.getManifest("e2e/docker-list-copy", "v1");
+            RegistryHttp.expect(manifest, 200, "GET pushed amd64 manifest");
+            assertThat(manifest.body()).as("amd64 manifest bytes").isEqualTo(original.body());
+            assertThat(manifest.headers().firstValue("Content-Type")).hasValue(DOCKER_MANIFEST);
+            assertThat(manifest.headers().firstValue("Docker-Content-Digest")).hasValue(child);
+            JsonNode layers = JSON.readTree(manifest.body()).path("layers");
+            for (JsonNode layer : layers) {
+                String digest = layer.path("digest").asText();
+                assertThat(http.hashBlob("e2e/docker-list-copy", digest))
+                        .isEqualTo(new Digests.Hashed(digest, layer.path("size").asLong()));
+            }
+            String arm64 = JSON.readTree(list.body()).path("manifests").get(1).path("digest").asText();
+            RegistryHttp.expect(http.getManifest("e2e/docker-list-copy", arm64), 404, "GET arm64 manifest never pushed");
         }
     }
 
