@@ -64,10 +64,26 @@ public final class Buildah implements AutoCloseable {
         return Files.readString(digestFile).trim();
     }
 
+    /** {@code buildah manifest push --all}: a local manifest list and every image it names; returns its digest. */
+    public String pushList(String localList, String destination) throws IOException {
+        Path digestFile = dir.resolve("tmp").resolve("digest-" + System.nanoTime());
+        run(List.of("manifest", "push", "--all", "--tls-verify=false", "--signature-policy", policy.toString(),
+                "--digestfile", digestFile.toString(), localList, destination)).check();
+        return Files.readString(digestFile).trim();
+    }
+
     /** {@code buildah pull} from a plain-HTTP registry; returns the image id. */
     public String pull(String image) throws IOException {
-        return lastLine(run(List.of("pull", "--tls-verify=false", "--signature-policy", policy.toString(), image))
-                .check());
+        return pull(List.of(), image);
+    }
+
+    /** {@code buildah pull [options]} (e.g. {@code --arch arm64}) from a plain-HTTP registry; returns the image id. */
+    public String pull(List<String> options, String image) throws IOException {
+        List<String> args = new ArrayList<>(List.of("pull", "--tls-verify=false", "--signature-policy",
+                policy.toString()));
+        args.addAll(options);
+        args.add(image);
+        return lastLine(run(args).check());
     }
 
     /** {@code buildah mount CONTAINER}: the directory holding the container's files (vfs: a plain directory). */

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** buildah (root, vfs, private storage) builds an image from scratch, pushes it, and a fresh buildah pulls it back. */
+/** buildah (root, vfs, private storage) builds images and a two-platform list from scratch, pushes them, and a fresh buildah pulls them back. */
 @ExtendWith(FailureLogs.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BuildahIT {
@@ -70,11 +70,62 @@ class BuildahIT {
         }
     }
 
-    /** The registry serves {@code name:v1} with the digest buildah reported and every blob the manifest names. */
+    @Test
+    void twoPlatformManifestListPushedWithAllIsServedAsAnIndexAndPullsBackPerArchitecture() throws Exception {
+        try (BerthProcess registry = BerthProcess.start("buildah-list", dir.resolve("storage"));
+             Buildah first = Buildah.in(dir.resolve("buildah-first"));
+             Buildah fresh = Buildah.in(dir.resolve("buildah-fresh"))) {
+            List<String> ids = new ArrayList<>();
+            for (String arch : List.of("amd64", "arm64")) {
+                Path file = Files.writeString(dir.resolve(arch + ".txt"), "built for " + arch + "\n");
+                String container = first.from("scratch");
+                first.run(List.of("copy", container, file.toString(), "/" + arch + ".txt")).check();
+                first.run(List.of("config", "--os", "linux", "--arch", arch, container)).check();
+                ids.add(first.commit(container, "localhost/e2e/multi:" + arch));
+            }
+            first.run(List.of("manifest", "create", "localhost/e2e/list:v1")).check();
+            for (String arch : List.of("amd64", "arm64")) {
+                first.run(List.of("manifest", "add", "localhost/e2e/list:v1", "localhost/e2e/multi:" + arch)).check();
+            }
+            String list = registry.hostPort() + "/e2e/list:v1";
+            String listDigest = first.pushList("localhost/e2e/list:v1", "docker://" + list);
+
+            RegistryHttp http = new RegistryHttp(registry);
+            HttpResponse<byte[]> index = http.getManifest("e2e/list", "v1");
+            RegistryHttp.expect(index, 200, "GET pushed index");
+            assertThat(Digests.of(index.body())).isEqualTo(listDigest);
+            assertThat(index.headers().firstValue("Content-Type")).hasValue(OciLayout.OCI_INDEX);
+            List<String> architectures = new ArrayList<>();
+            for (JsonNode child : JSON.readTree(index.body()).path("manifests")) {
+                architectures.add(child.path("platform").path("architecture").asText());
+                JsonNode manifest = assertServed(http, "e2e/list", child.path("digest").asText(),
+                        child.path("digest").asText(), child.path("mediaType").asText());
+                assertThat(manifest.path("config").path("digest").asText())
+                        .isEqualTo("sha256:" + ids.get(architectures.size() - 1));
+            }
+            assertThat(architectures).containsExactly("amd64", "arm64");
+
+            for (int i = 0; i < 2; i++) {
+                String arch = List.of("amd64", "arm64").get(i);
+                String pulled = fresh.pull(List.of("--arch", arch), "docker://" + list);
+                assertThat(pulled).as("image id pulled for %s", arch).isEqualTo(ids.get(i));
+                String container = fresh.from(pulled);
+                assertThat(fresh.mount(container).resolve(arch + ".txt")).hasContent("built for " + arch + "\n");
+                fresh.run(List.of("umount", container)).check();
+            }
+        }
+    }
+
     private static JsonNode assertServed(RegistryHttp http, String name, String digest, String mediaType)
             throws Exception {
-        HttpResponse<byte[]> served = http.getManifest(name, "v1");
-        RegistryHttp.expect(served, 200, "GET manifest " + name + ":v1");
+        return assertServed(http, name, "v1", digest, mediaType);
+    }
+
+    /** The registry serves {@code name:reference} with the digest buildah reported and every blob it names. */
+    private static JsonNode assertServed(RegistryHttp http, String name, String reference, String digest,
+                                         String mediaType) throws Exception {
+        HttpResponse<byte[]> served = http.getManifest(name, reference);
+        RegistryHttp.expect(served, 200, "GET manifest " + name + ":" + reference);
         assertThat(Digests.of(served.body())).as("digest of the manifest bytes of %s", name).isEqualTo(digest);
         assertThat(served.headers().firstValue("Docker-Content-Digest")).hasValue(digest);
         assertThat(served.headers().firstValue("Content-Type")).hasValue(mediaType);

@@ -50,7 +50,7 @@ public final class Containerd implements AutoCloseable {
         Tools.require("containerd", "containerd");
         Tools.require("ctr", "containerd");
         Files.createDirectories(dir);
-        // A unix socket path must fit in 108 bytes, which a JUnit temp dir under target/ may not.
+        // A unix socket path must fit in 108 bytes, which a path inside a JUnit temp dir may not.
         Path socketDir = Files.createTempDirectory(Path.of("/tmp"), "berth-ctd");
         String name = "containerd-daemon-" + DAEMONS.incrementAndGet();
         Containerd containerd = new Containerd(dir, socketDir, E2eLogs.dir().resolve(name + ".log"));
@@ -88,7 +88,9 @@ public final class Containerd implements AutoCloseable {
         String last = "not started";
         while (Instant.now().isBefore(deadline)) {
             if (!process.isAlive()) {
-                throw new AssertionError("containerd exited with status " + process.exitValue() + "; log: " + log
+                int status = process.exitValue();
+                close();
+                throw new AssertionError("containerd exited with status " + status + "; log: " + log
                         + "\n" + tail());
             }
             if (Files.exists(socket)) {
@@ -114,7 +116,7 @@ public final class Containerd implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("images", "pull", "--plain-http", "--snapshotter", "native"));
         args.addAll(options);
         args.add(reference);
-        return ctr(args).check();
+        return checked(ctr(args));
     }
 
     /** {@code ctr images push --plain-http [options] REMOTE [LOCAL]}; fails when ctr does. */
@@ -123,7 +125,7 @@ public final class Containerd implements AutoCloseable {
         args.addAll(options);
         args.add(remote);
         args.add(local);
-        return ctr(args).check();
+        return checked(ctr(args));
     }
 
     /** The digest of the manifest or index an image name points at, as {@code ctr images ls} shows it. */
@@ -196,6 +198,15 @@ public final class Containerd implements AutoCloseable {
             throw new AssertionError("no active ingest " + ingestRef + " after a partial ingest:\n" + active + "\n"
                     + ingest.describe());
         }
+    }
+
+    /** The result, or an AssertionError with ctr's output and the end of the daemon's log when ctr failed. */
+    private Tools.Result checked(Tools.Result result) {
+        if (result.exitCode() != 0) {
+            throw new AssertionError("ctr failed with exit code " + result.exitCode() + "\n" + result.describe()
+                    + "\n--- end of " + log + " ---\n" + tail());
+        }
+        return result;
     }
 
     private String tail() {
