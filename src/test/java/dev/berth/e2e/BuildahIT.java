@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** buildah (root, vfs, private storage) builds images and a two-platform list from scratch, pushes them, and a fresh buildah pulls them back. */
+/** buildah (root, vfs) builds an image and a two-platform list from scratch, pushes them; a fresh buildah pulls them. */
 @ExtendWith(FailureLogs.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class BuildahIT {
