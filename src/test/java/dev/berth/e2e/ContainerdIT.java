@@ -35,7 +35,8 @@ class ContainerdIT {
     @Test
     void singlePlatformImagePullsUnpacksPushesElsewhereAndPullsBackWithTheSameDigests() throws Exception {
         OciLayout layout = OciLayout.create(dir.resolve("src"));
-        OciLayout.Image image = layout.addImage("v1", 707, 3, "amd64");
+        // Several layers: ctr transfers them all at once (no concurrency limit by default), so requests overlap.
+        OciLayout.Image image = layout.addImage("v1", 707, 5, "amd64");
         Skopeo skopeo = Skopeo.in(dir.resolve("skopeo"));
         try (BerthProcess registry = BerthProcess.start("containerd", dir.resolve("storage"));
              BerthProcess empty = BerthProcess.start("containerd-empty", dir.resolve("storage-empty"))) {
