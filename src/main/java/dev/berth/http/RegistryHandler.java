@@ -55,7 +55,8 @@ public final class RegistryHandler extends Handler.Abstract {
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
     private static final int MAX_PAGE = 10_000;
     private static final int COPY_BUFFER = 256 * 1024;
-    private static final long MAX_DRAINED_BODY = 1024 * 1024;
+    /** Bodies up to this size are read to their end when refused; larger ones close the connection instead. */
+    private static final long MAX_DRAINED_BODY = 16L * 1024 * 1024;
 
     private final Registry registry;
     private final String publicUrl;
