@@ -7,6 +7,7 @@ import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.SwiftStore;
 import java.net.URI;
 import java.time.Clock;
 import org.eclipse.jetty.server.Server;
@@ -46,11 +47,21 @@ public final class BerthServer implements AutoCloseable {
     static ObjectStore openStore(BerthConfig config) {
         ObjectStore backend = switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
-            case S3, SWIFT -> throw new IllegalArgumentException(
+            case S3 -> throw new IllegalArgumentException(
                     "storage.driver " + config.storage().driver().name().toLowerCase() + " is being added");
+            case SWIFT -> openSwift(config.storage().swift());
             case MEMORY -> new MemoryStore();
         };
         return CheckedStore.of(backend);
+    }
+
+    /** Swift with Keystone v3 when the auth URL ends in {@code /v3}, tempauth otherwise. */
+    private static ObjectStore openSwift(BerthConfig.Swift swift) {
+        URI authUrl = URI.create(swift.authUrl());
+        return swift.keystone()
+                ? SwiftStore.keystone(authUrl, swift.user(), swift.password(), swift.project(), swift.domain(),
+                        swift.region(), swift.container())
+                : SwiftStore.tempauth(authUrl, swift.user(), swift.key(), swift.container());
     }
 
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
