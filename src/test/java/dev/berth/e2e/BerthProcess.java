@@ -13,8 +13,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -23,6 +27,56 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Distribution when {@code -Dberth.e2e.target=distribution} (to validate the tests themselves).
  */
 public final class BerthProcess implements AutoCloseable {
+    /**
+     * How to launch Berth: a storage directory ({@code --storage}), or configuration settings written to a
+     * {@code --config} file (dotted keys such as {@code storage.driver} → {@code s3}), plus extra environment
+     * variables and the JVM heap. The process never inherits the test JVM's {@code BERTH_*} variables: Berth
+     * refuses those that name no configuration key, and a developer's own must not change what a test runs.
+     */
+    public record Launch(Path storage, Map<String, String> settings, Map<String, String> environment, String heap) {
+        /** Validates and copies. */
+        public Launch {
+            if ((storage == null) == settings.isEmpty()) {
+                throw new IllegalArgumentException("a launch needs either a storage directory or settings, not both");
+            }
+            settings = Collections.unmodifiableMap(new LinkedHashMap<>(settings));
+            environment = Map.copyOf(environment);
+        }
+
+        /** The filesystem driver on {@code storage}, a 256 MiB heap. */
+        public static Launch filesystem(Path storage) {
+            return new Launch(storage, Map.of(), Map.of(), "256m");
+        }
+
+        /** Configuration {@code settings} (dotted keys, e.g. {@code storage.s3.bucket}), a 256 MiB heap. */
+        public static Launch configured(Map<String, String> settings) {
+            return new Launch(null, settings, Map.of(), "256m");
+        }
+
+        /** This launch with {@code heap} (e.g. "512m"). */
+        public Launch withHeap(String heap) {
+            return new Launch(storage, settings, environment, heap);
+        }
+
+        /** This launch with more settings (a {@code storage} directory launch keeps its directory). */
+        public Launch withSettings(Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(settings);
+            all.putAll(more);
+            if (storage != null) {
+                all.putIfAbsent("storage.driver", "filesystem");
+                all.putIfAbsent("storage.filesystem.root", storage.toString());
+            }
+            return new Launch(null, all, environment, heap);
+        }
+
+        /** This launch with extra environment variables. */
+        public Launch withEnvironment(Map<String, String> more) {
+            Map<String, String> all = new LinkedHashMap<>(environment);
+            all.putAll(more);
+            return new Launch(storage, settings, all, heap);
+        }
+    }
+
     /** Which server the end-to-end tests run against. */
     public enum Target {
         BERTH, DISTRIBUTION;
@@ -56,31 +110,34 @@ public final class BerthProcess implements AutoCloseable {
 
     private final Target target;
     private final String name;
-    private final Path storage;
-    private final String heap;
+    private final Launch launch;
     private final int port;
     private final Path logDir;
     private Process process;
     private Path logFile;
     private int starts;
 
-    private BerthProcess(Target target, String name, Path storage, String heap, int port) {
+    private BerthProcess(Target target, String name, Launch launch, int port) {
         this.target = target;
         this.name = name;
-        this.storage = storage;
-        this.heap = heap;
+        this.launch = launch;
         this.port = port;
         this.logDir = E2eLogs.dir();
     }
 
     /** Starts the configured target on a free port, serving {@code storage}, with a JVM heap of {@code heap} (e.g. "256m"). */
     public static BerthProcess start(String name, Path storage, String heap) throws IOException {
+        return start(name, Launch.filesystem(storage).withHeap(heap));
+    }
+
+    /** Starts the configured target on a free port as {@code launch} says. */
+    public static BerthProcess start(String name, Launch launch) throws IOException {
         // The free port is only free when we look: another process may bind it before the registry does,
         // so a start that fails (the registry exits at once) is tried again on another port.
         IllegalStateException failure = null;
         for (int attempt = 1; attempt <= 3; attempt++) {
             BerthProcess registry = new BerthProcess(Target.fromSystemProperty(),
-                    name + "-" + SEQUENCE.incrementAndGet(), storage, heap, freePort());
+                    name + "-" + SEQUENCE.incrementAndGet(), launch, freePort());
             try {
                 registry.launch();
                 return registry;
@@ -103,6 +160,41 @@ public final class BerthProcess implements AutoCloseable {
     public void restart() throws IOException {
         stop();
         launch();
+    }
+
+    /** Stops the process (SIGTERM, then SIGKILL after a grace period); {@link #startAgain()} brings it back. */
+    public void stopNow() {
+        stop();
+    }
+
+    /** Kills the process at once (SIGKILL), as a crash would; {@link #startAgain()} brings it back. */
+    public void kill() {
+        if (process == null) {
+            return;
+        }
+        List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+        process.destroyForcibly();
+        try {
+            process.waitFor(STOP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        children.forEach(ProcessHandle::destroyForcibly);
+        LIVE.remove(process);
+        process = null;
+    }
+
+    /** Starts a stopped or killed process again on the same port with the same launch settings. */
+    public void startAgain() throws IOException {
+        if (process != null) {
+            throw new IllegalStateException(this + " is still running");
+        }
+        launch();
+    }
+
+    /** The port the process listens on (kept across restarts). */
+    public int port() {
+        return port;
     }
 
     /** The base URI, such as {@code http://127.0.0.1:5000}. */
@@ -151,12 +243,16 @@ public final class BerthProcess implements AutoCloseable {
     }
 
     private void launch() throws IOException {
-        Files.createDirectories(storage);
+        if (launch.storage() != null) {
+            Files.createDirectories(launch.storage());
+        }
         starts++;
         logFile = logPath(starts);
         ProcessBuilder builder = new ProcessBuilder(command())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()));
+        builder.environment().keySet().removeIf(variable -> variable.startsWith("BERTH_"));
+        builder.environment().putAll(launch.environment());
         process = builder.start();
         LIVE.add(process);
         FailureLogs.register(this);
@@ -180,7 +276,7 @@ public final class BerthProcess implements AutoCloseable {
         };
     }
 
-    private List<String> berthCommand() {
+    private List<String> berthCommand() throws IOException {
         String jarProperty = System.getProperty("berth.jar", "target/berth.jar");
         Path jar = Path.of(jarProperty).toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
@@ -188,11 +284,80 @@ public final class BerthProcess implements AutoCloseable {
                     + " (system property berth.jar); build it with mvn package, or run ./run-tests");
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return List.of(java, "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED", "-Xmx" + heap,
-                "-jar", jar.toString(), "serve", "--listen", hostPort(), "--storage", storage.toString());
+        List<String> command = new ArrayList<>(List.of(java, "--add-opens", "java.base/sun.security.provider=ALL-UNNAMED",
+                "-Xmx" + launch.heap(), "-jar", jar.toString(), "serve", "--listen", hostPort()));
+        if (launch.storage() != null) {
+            command.addAll(List.of("--storage", launch.storage().toString()));
+        } else {
+            command.addAll(List.of("--config", writeConfig().toString()));
+        }
+        return command;
+    }
+
+    /** The launch's settings as a YAML file in the log directory (nested by the dots of the keys). */
+    private Path writeConfig() throws IOException {
+        Map<String, Object> tree = new TreeMap<>();
+        for (Map.Entry<String, String> setting : launch.settings().entrySet()) {
+            String[] parts = setting.getKey().split("\\.");
+            Map<String, Object> node = tree;
+            for (int i = 0; i < parts.length - 1; i++) {
+                Object child = node.computeIfAbsent(parts[i], k -> new TreeMap<String, Object>());
+                if (!(child instanceof Map)) {
+                    throw new IllegalArgumentException("setting " + setting.getKey() + " is below a value");
+                }
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) child;
+                node = map;
+            }
+            node.put(parts[parts.length - 1], setting.getValue());
+        }
+        StringBuilder yaml = new StringBuilder("# written by the end-to-end tests for " + name + "\n");
+        appendYaml(yaml, tree, 0);
+        Path file = logDir.resolve(name + "-berth.yml");
+        Files.writeString(file, yaml);
+        return file;
+    }
+
+    private static void appendYaml(StringBuilder out, Map<String, Object> node, int depth) {
+        for (Map.Entry<String, Object> entry : node.entrySet()) {
+            out.append("  ".repeat(depth)).append(entry.getKey()).append(':');
+            if (entry.getValue() instanceof Map<?, ?> child) {
+                out.append('\n');
+                @SuppressWarnings("unchecked")
+                Map<String, Object> map = (Map<String, Object>) child;
+                appendYaml(out, map, depth + 1);
+            } else {
+                out.append(' ').append(quoted(entry.getValue().toString())).append('\n');
+            }
+        }
+    }
+
+    /** A YAML double-quoted scalar (JSON string escapes are valid YAML). */
+    private static String quoted(String value) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : value.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
     }
 
     private List<String> distributionCommand() throws IOException {
+        Path storage = launch.storage();
+        if (storage == null) {
+            throw new AssertionError("the Distribution target runs on a storage directory only, not on settings "
+                    + launch.settings().keySet());
+        }
         // The same http.secret on every process sharing a storage directory lets them (and a restarted
         // process) accept each other's upload state tokens, as replicas behind a load balancer must.
         String config = """

@@ -58,6 +58,11 @@ public record ChunkedBlob(long seed, List<Long> chunkSizes) {
      * checks the 202 and the Range the registry reports, and returns the next upload location.
      */
     public URI patch(RegistryHttp http, URI upload, int index) throws IOException {
+        return RegistryHttp.location(send(http, upload, index));
+    }
+
+    /** As {@link #patch}, returning the checked response itself (to see which process answered). */
+    public HttpResponse<String> send(RegistryHttp http, URI upload, int index) throws IOException {
         long offset = offset(index);
         long length = chunkSizes.get(index);
         HttpResponse<String> response = http.patchChunk(upload, offset, length, () -> chunk(index));
@@ -68,6 +73,6 @@ public record ChunkedBlob(long seed, List<Long> chunkSizes) {
             throw new AssertionError("PATCH chunk " + index + ": expected Range 0-" + (offset + length - 1)
                     + "\n" + RegistryHttp.describe(response));
         }
-        return RegistryHttp.location(response);
+        return response;
     }
 }

@@ -128,8 +128,13 @@ public final class RegistryHttp {
 
     /** {@code uri} moved to another registry process (same path and query), as a load balancer would route it. */
     public static URI onRegistry(URI uri, BerthProcess registry) {
+        return onRegistry(uri, registry.uri());
+    }
+
+    /** {@code uri} moved to the registry at {@code base} (same path and query), e.g. back to a load balancer. */
+    public static URI onRegistry(URI uri, URI base) {
         String pathAndQuery = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-        return registry.uri().resolve(pathAndQuery);
+        return base.resolve(pathAndQuery);
     }
 
     /** Fails with the request and response when the status is not {@code status}. */

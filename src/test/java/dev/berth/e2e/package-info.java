@@ -9,6 +9,10 @@
  * {@code ./run-tests -Dberth.e2e.target=distribution} (Distribution ignores {@code Content-Range} on PATCH, so the
  * gap test fails there by design). {@code -Dberth.test.long=true} makes the large-blob test 5 GiB instead of 1 GiB.
  *
+ * <p>Scale-out: {@link dev.berth.e2e.ReplicasBehindBalancerTests} runs three replicas on one shared store behind
+ * nginx round-robin ({@link dev.berth.e2e.LoadBalancer}); each backend gets a subclass naming its
+ * {@link dev.berth.e2e.SharedStore} (the S3 and Swift ones use the servers of {@code scripts/storage-servers}).
+ *
  * <p>Registry logs, generated configuration and every client's stdout/stderr land in
  * {@code target/e2e-logs/<time>-<pid>/} (containerd's daemon log and config as {@code containerd-daemon-N.*}, and
  * {@code ctr --debug} output shows every registry request and response); a failing test prints the logs of the
