@@ -5,11 +5,9 @@ import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigKey;
 import dev.berth.config.ConfigKeys;
-import dev.berth.config.ConfigLoader;
 import dev.berth.config.Setting;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -42,12 +41,8 @@ final class ServeCommand implements Callable<Integer> {
             description = "address to listen on (default: localhost:5000)")
     private String listen;
 
-    @Option(names = "--storage", paramLabel = "DIR",
-            description = "store objects under DIR (default: ./data)")
-    private String storage;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "YAML configuration file")
-    private Path config;
+    @Mixin
+    private ConfigOptions configOptions = new ConfigOptions();
 
     ServeCommand(Map<String, String> env, ServerRunner runner) {
         this.env = Map.copyOf(env);
@@ -59,7 +54,7 @@ final class ServeCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BerthConfig berthConfig;
         try {
-            berthConfig = ConfigLoader.load(config, env, flagSettings());
+            berthConfig = configOptions.load(env, listenSetting());
         } catch (ConfigException e) {
             // The message names the key and where it was written; a stack trace would only bury it.
             err.println(e.getMessage());
@@ -84,15 +79,11 @@ final class ServeCommand implements Callable<Integer> {
 
     /** What the options say, as settings; {@code --storage DIR} is shorthand for two keys. */
     List<Setting> flagSettings() {
-        List<Setting> flags = new ArrayList<>();
-        if (listen != null) {
-            flags.add(new Setting("listen", listen, "option --listen"));
-        }
-        if (storage != null) {
-            flags.add(new Setting("storage.driver", "filesystem", "option --storage"));
-            flags.add(new Setting("storage.filesystem.root", storage, "option --storage"));
-        }
-        return flags;
+        return configOptions.flagSettings(listenSetting());
+    }
+
+    private List<Setting> listenSetting() {
+        return listen == null ? List.of() : List.of(new Setting("listen", listen, "option --listen"));
     }
 
     /** The default runner: starts the server, logs where it is, and waits until it stops. */

@@ -1,6 +1,10 @@
 package dev.berth.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * The whole configuration of one Berth process: one immutable tree, built by {@link ConfigLoader} from
@@ -12,6 +16,8 @@ import java.nio.file.Path;
  * @param limits request size limits
  * @param validation manifest validation policies
  * @param delete whether DELETE is allowed
+ * @param lifecycle garbage collection, expiry and retention
+ * @param verifyOnRead whether blob reads are hashed while they stream
  */
 public record BerthConfig(
         String listen,
@@ -19,7 +25,9 @@ public record BerthConfig(
         Storage storage,
         Limits limits,
         Validation validation,
-        Delete delete) {
+        Delete delete,
+        Lifecycle lifecycle,
+        VerifyOnRead verifyOnRead) {
 
     /**
      * The storage backend and the settings of each driver; only the chosen driver's section is used.
@@ -124,42 +132,126 @@ public record BerthConfig(
     /** Whether DELETE requests are served. */
     public record Delete(boolean enabled) {}
 
+    /**
+     * How old content goes away.
+     *
+     * @param gc garbage collection
+     * @param uploads expiry of unfinished uploads
+     * @param tags expiry of tags by age
+     * @param retention per-repository rules, applied in order; a tag kept by one rule is never expired by another
+     */
+    public record Lifecycle(Gc gc, Uploads uploads, Tags tags, List<RetentionRule> retention) {
+        public Lifecycle {
+            retention = List.copyOf(retention);
+        }
+
+        /** This section with other GC settings. */
+        public Lifecycle withGc(Gc newGc) {
+            return new Lifecycle(newGc, uploads, tags, retention);
+        }
+
+        /** This section with other upload expiry. */
+        public Lifecycle withUploads(Uploads newUploads) {
+            return new Lifecycle(gc, newUploads, tags, retention);
+        }
+
+        /** This section with other tag expiry. */
+        public Lifecycle withTags(Tags newTags) {
+            return new Lifecycle(gc, uploads, newTags, retention);
+        }
+
+        /** This section with other retention rules. */
+        public Lifecycle withRetention(List<RetentionRule> newRetention) {
+            return new Lifecycle(gc, uploads, tags, newRetention);
+        }
+    }
+
+    /**
+     * Garbage collection.
+     *
+     * @param schedule the interval between scheduled runs inside {@code berth serve}; empty: no scheduled runs
+     * @param grace content younger than this is never swept, which covers pushes in flight
+     * @param deleteUntagged whether manifests no tag reaches are collected (when false they are marked)
+     */
+    public record Gc(Optional<Duration> schedule, Duration grace, boolean deleteUntagged) {}
+
+    /** @param expireAfter an upload untouched for this long is removed with its chunks */
+    public record Uploads(Duration expireAfter) {}
+
+    /** @param expireAfter a tag not pushed for this long is removed; empty: tags never expire by age */
+    public record Tags(Optional<Duration> expireAfter) {}
+
+    /**
+     * A retention rule for the repositories a glob matches ({@code *} within a path component, {@code **} across).
+     *
+     * @param repositories the glob
+     * @param keepLast keep the most recently pushed N tags; empty: no such rule
+     * @param keepMatching keep tags matching this regular expression; empty: no such rule
+     * @param deleteUntaggedAfter delete manifests untagged for this long; empty: no such rule
+     */
+    public record RetentionRule(String repositories, OptionalInt keepLast, Optional<String> keepMatching,
+            Optional<Duration> deleteUntaggedAfter) {}
+
+    /**
+     * Hashing blob reads as they stream, so a corrupt blob is never served whole.
+     *
+     * @param policy always, sample (the first read after a write, then a share {@code rate} of reads), or off
+     * @param rate the share of later reads verified under {@code sample}, from 0 to 1
+     */
+    public record VerifyOnRead(VerifyPolicy policy, double rate) {}
+
+    /** When blob reads are verified. */
+    public enum VerifyPolicy { ALWAYS, SAMPLE, OFF }
+
     /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}. */
     public static BerthConfig defaults() {
         return new BerthConfig("localhost:5000", "",
                 new Storage(StorageDriver.FILESYSTEM, new Filesystem(Path.of("./data"))),
                 new Limits(4L * 1024 * 1024),
                 new Validation(SparseIndexPolicy.REJECT),
-                new Delete(true));
+                new Delete(true),
+                new Lifecycle(new Gc(Optional.empty(), Duration.ofHours(1), false),
+                        new Uploads(Duration.ofHours(24)), new Tags(Optional.empty()), List.of()),
+                new VerifyOnRead(VerifyPolicy.SAMPLE, 0.01));
     }
 
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
-        return new BerthConfig(address, publicUrl, storage, limits, validation, delete);
+        return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
     public BerthConfig withPublicUrl(String url) {
-        return new BerthConfig(listen, url, storage, limits, validation, delete);
+        return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead);
     }
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
-        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete);
+        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
-        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete);
+        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
-        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete);
+        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead);
+    }
+
+    /** This configuration with another lifecycle section. */
+    public BerthConfig withLifecycle(Lifecycle newLifecycle) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead);
+    }
+
+    /** This configuration with another verify-on-read section. */
+    public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead);
     }
 }

@@ -103,6 +103,9 @@ final class ConfigFile {
                     // "key:" with nothing after it, or "~", is YAML's null; read as empty text, which keys such
                     // as public-url accept and the others reject by name.
                     settings.add(new Setting(path, isNull(value) ? "" : value.getValue(), at(keyNode)));
+                } else if (valueNode instanceof SequenceNode && ConfigKeys.LIST_KEYS.contains(path)) {
+                    // A list reaches its key as YAML flow text, the same form the environment writes it in.
+                    settings.add(new Setting(path, flowText(valueNode), at(keyNode)));
                 } else {
                     problems.add(at(keyNode) + ": " + path + ": expected a single value, found "
                             + describe(valueNode));
@@ -119,6 +122,33 @@ final class ConfigFile {
                         + ConfigKeys.didYouMean(path, ConfigKeys.fileNames()));
             }
         }
+    }
+
+    /** The node as YAML flow text with every scalar double-quoted, so its text survives as written. */
+    static String flowText(Node node) {
+        return switch (node) {
+            case SequenceNode seq -> seq.getValue().stream().map(ConfigFile::flowText)
+                    .collect(java.util.stream.Collectors.joining(", ", "[", "]"));
+            case MappingNode map -> map.getValue().stream()
+                    .map(t -> flowText(t.getKeyNode()) + ": " + flowText(t.getValueNode()))
+                    .collect(java.util.stream.Collectors.joining(", ", "{", "}"));
+            case ScalarNode scalar -> isNull(scalar) ? "null" : quoted(scalar.getValue());
+            default -> "null";
+        };
+    }
+
+    private static String quoted(String text) {
+        StringBuilder out = new StringBuilder("\"");
+        for (char c : text.toCharArray()) {
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\t' -> out.append("\\t");
+                default -> out.append(c);
+            }
+        }
+        return out.append('"').toString();
     }
 
     private String at(Node node) {

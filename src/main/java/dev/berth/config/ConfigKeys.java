@@ -2,7 +2,13 @@ package dev.berth.config;
 
 import dev.berth.config.BerthConfig.Delete;
 import dev.berth.config.BerthConfig.Filesystem;
+import dev.berth.config.BerthConfig.Gc;
+import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
+import dev.berth.config.BerthConfig.Tags;
+import dev.berth.config.BerthConfig.Uploads;
+import dev.berth.config.BerthConfig.VerifyOnRead;
+import dev.berth.config.BerthConfig.VerifyPolicy;
 import dev.berth.config.BerthConfig.S3;
 import dev.berth.config.BerthConfig.Swift;
 import dev.berth.config.BerthConfig.SparseIndexPolicy;
@@ -99,7 +105,29 @@ public final class ConfigKeys {
                     (c, v) -> c.withValidation(new Validation(oneOf(v, SparseIndexPolicy.class)))),
             new ConfigKey("delete.enabled",
                     "whether DELETE requests are served: true | false",
-                    (c, v) -> c.withDelete(new Delete(bool(v)))));
+                    (c, v) -> c.withDelete(new Delete(bool(v)))),
+            lifecycleKey("gc.schedule", "interval of garbage collection inside berth serve, e.g. 6h; off for none",
+                    (l, v) -> l.withGc(new Gc(Durations.parseOrOff(v), l.gc().grace(), l.gc().deleteUntagged()))),
+            lifecycleKey("gc.grace", "content younger than this is never collected, covering pushes in flight",
+                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), Durations.parse(v), l.gc().deleteUntagged()))),
+            lifecycleKey("gc.delete-untagged", "collect manifests that no tag reaches: true | false",
+                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), l.gc().grace(), bool(v)))),
+            lifecycleKey("uploads.expire-after", "unfinished uploads untouched this long are removed, e.g. 24h",
+                    (l, v) -> l.withUploads(new Uploads(Durations.parse(v)))),
+            lifecycleKey("tags.expire-after", "tags not pushed for this long are removed, e.g. 90d; off: never",
+                    (l, v) -> l.withTags(new Tags(Durations.parseOrOff(v)))),
+            lifecycleKey("retention", "a list of rules {repositories: GLOB, keep-last: N, keep-matching: REGEX,"
+                    + " delete-untagged-after: DURATION}", (l, v) -> l.withRetention(RetentionRules.parse(v))),
+            new ConfigKey("verify-on-read.policy",
+                    "hash blob reads as they stream: always | sample (first read, then a share) | off",
+                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(oneOf(v, VerifyPolicy.class),
+                            c.verifyOnRead().rate()))),
+            new ConfigKey("verify-on-read.rate",
+                    "share of later reads verified under the sample policy, from 0 to 1, e.g. 0.01",
+                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(c.verifyOnRead().policy(), fraction(v)))));
+
+    /** Keys whose value is a list in the file, written as YAML flow text in the environment. */
+    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention");
 
     private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
         return new ConfigKey("storage.s3." + name, description,
@@ -109,6 +137,12 @@ public final class ConfigKeys {
     private static ConfigKey swiftKey(String name, String description, BiFunction<Swift, String, Swift> set) {
         return new ConfigKey("storage.swift." + name, description,
                 (c, v) -> c.withStorage(c.storage().withSwift(set.apply(c.storage().swift(), v))));
+    }
+
+    private static ConfigKey lifecycleKey(String name, String description,
+            BiFunction<Lifecycle, String, Lifecycle> set) {
+        return new ConfigKey("lifecycle." + name, description,
+                (c, v) -> c.withLifecycle(set.apply(c.lifecycle(), v)));
     }
 
     /** {@code BERTH_} variables the {@code ./berth} launcher reads itself; the loader lets them pass. */
@@ -297,6 +331,18 @@ public final class ConfigKeys {
             throw new IllegalArgumentException("'" + text + "' is not a key prefix (letters, digits, . _ - and /)");
         }
         return trimmed + "/";
+    }
+
+    static double fraction(String text) {
+        try {
+            double value = Double.parseDouble(text);
+            if (value >= 0 && value <= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a number from 0 to 1 (write e.g. 0.01)");
     }
 
     static long positiveSize(String text) {

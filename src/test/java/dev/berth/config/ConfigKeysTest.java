@@ -38,7 +38,8 @@ class ConfigKeysTest {
         List<String> texts = List.of("localhost:5000", "", "filesystem", "./data",
                 "", "us-east-1", "berth", "", "", "", "false",
                 "", "", "", "", "", "Default", "", "berth",
-                "4MiB", "reject", "true");
+                "4MiB", "reject", "true",
+                "off", "1h", "false", "24h", "off", "", "sample", "0.01");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
             assertThat(ConfigKeys.ALL.get(i).binder().bind(defaults, texts.get(i)))

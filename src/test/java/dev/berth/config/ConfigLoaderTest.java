@@ -76,7 +76,8 @@ class ConfigLoaderTest {
         assertThat(ConfigLoader.load(file, Map.of(), List.of())).isEqualTo(new BerthConfig(
                 "0.0.0.0:5001", "https://registry.example.com",
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/srv/berth"))),
-                new Limits(512 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false)));
+                new Limits(512 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
+                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead()));
     }
 
     @Test
@@ -131,7 +132,8 @@ class ConfigLoaderTest {
                 "BERTH_DELETE_ENABLED", "false"), List.of());
         assertThat(config).isEqualTo(new BerthConfig("[::1]:6000", "http://localhost:6000",
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/env/root"))),
-                new Limits(1024 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false)));
+                new Limits(1024 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
+                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead()));
         assertThat(ConfigKeys.find("limits.manifest-size").orElseThrow().envName())
                 .isEqualTo("BERTH_LIMITS_MANIFEST_SIZE");
     }
@@ -350,6 +352,52 @@ class ConfigLoaderTest {
                 List.of())).contains("access-key and secret-key go together");
         assertThat(problemWith(null, Map.of("BERTH_STORAGE_S3_ENDPOINT", "ftp://x"), List.of()))
                 .contains("storage.s3.endpoint: 'ftp://x' is not an http or https URL");
+    }
+
+    @Test
+    void retentionRulesAreReadFromTheFileAsAList() throws Exception {
+        Path file = file("""
+                lifecycle:
+                  gc: {schedule: 6h, grace: 30m}
+                  retention:
+                    - {repositories: "ci/**", keep-last: 10, keep-matching: "^v[0-9]", delete-untagged-after: 7d}
+                    - repositories: team/*
+                      keep-last: 3
+                verify-on-read: {policy: always}
+                """);
+        BerthConfig config = ConfigLoader.load(file, Map.of(), List.of());
+        assertThat(config.lifecycle().gc().schedule()).contains(java.time.Duration.ofHours(6));
+        assertThat(config.lifecycle().gc().grace()).isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(config.lifecycle().retention()).containsExactly(
+                new BerthConfig.RetentionRule("ci/**", java.util.OptionalInt.of(10), java.util.Optional.of("^v[0-9]"),
+                        java.util.Optional.of(java.time.Duration.ofDays(7))),
+                new BerthConfig.RetentionRule("team/*", java.util.OptionalInt.of(3), java.util.Optional.empty(),
+                        java.util.Optional.empty()));
+        assertThat(config.verifyOnRead().policy()).isEqualTo(BerthConfig.VerifyPolicy.ALWAYS);
+    }
+
+    @Test
+    void retentionRulesComeFromTheEnvironmentAsFlowText() throws Exception {
+        BerthConfig config = ConfigLoader.load(null,
+                Map.of("BERTH_LIFECYCLE_RETENTION", "[{repositories: ci/**, keep-last: 2}]"), List.of());
+        assertThat(config.lifecycle().retention()).extracting(BerthConfig.RetentionRule::repositories)
+                .containsExactly("ci/**");
+    }
+
+    @Test
+    void badRetentionRulesNameTheRuleTheFieldAndTheLine() throws Exception {
+        Path file = file("""
+                lifecycle:
+                  retention:
+                    - {repositories: "ci/**", keep-last: 10}
+                    - {repositories: "x/*", keep-lats: 3}
+                """);
+        assertThat(problemWith(file, Map.of(), List.of()))
+                .contains("berth.yaml:2: lifecycle.retention: rule 2: unknown field 'keep-lats' (did you mean 'keep-last'?)");
+        assertThat(problemWith(null, Map.of("BERTH_LIFECYCLE_RETENTION", "[{repositories: a, keep-last: -1}]"),
+                List.of())).contains("rule 1: keep-last: '-1' is not a whole number");
+        assertThat(problemWith(null, Map.of("BERTH_VERIFY_ON_READ_RATE", "2"), List.of()))
+                .contains("verify-on-read.rate: '2' is not a number from 0 to 1");
     }
 
     @Test
