@@ -7,6 +7,8 @@ import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.S3Settings;
+import dev.berth.storage.S3Store;
 import java.net.URI;
 import java.time.Clock;
 import org.eclipse.jetty.server.Server;
@@ -38,11 +40,17 @@ public final class BerthServer implements AutoCloseable {
     static ObjectStore openStore(BerthConfig config) {
         ObjectStore backend = switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
-            case S3, SWIFT -> throw new IllegalArgumentException(
+            case S3 -> S3Store.open(s3Settings(config.storage().s3()));
+            case SWIFT -> throw new IllegalArgumentException(
                     "storage.driver " + config.storage().driver().name().toLowerCase() + " is being added");
             case MEMORY -> new MemoryStore();
         };
         return CheckedStore.of(backend);
+    }
+
+    private static S3Settings s3Settings(BerthConfig.S3 s3) {
+        return new S3Settings(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
+                s3.pathStyle());
     }
 
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
