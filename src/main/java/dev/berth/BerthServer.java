@@ -28,7 +28,15 @@ public final class BerthServer implements AutoCloseable {
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
     public static BerthServer start(BerthConfig config) throws Exception {
-        ObjectStore store = openStore(config);
+        return start(config, openStore(config));
+    }
+
+    /**
+     * Starts Berth with {@code config} on {@code backend} instead of the configured one (its {@code storage}
+     * section is ignored), wrapped in the same key checks; for tests that put a decorator around a backend.
+     */
+    public static BerthServer start(BerthConfig config, ObjectStore backend) throws Exception {
+        ObjectStore store = CheckedStore.of(backend);
         Registry registry = Registry.open(store, config, Clock.systemUTC());
         Server jetty = HttpServerFactory.create(config, registry);
         jetty.start();

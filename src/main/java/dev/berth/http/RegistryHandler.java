@@ -55,7 +55,8 @@ public final class RegistryHandler extends Handler.Abstract {
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
     private static final int MAX_PAGE = 10_000;
     private static final int COPY_BUFFER = 256 * 1024;
-    private static final long MAX_DRAINED_BODY = 1024 * 1024;
+    /** Bodies up to this size are read to their end when refused; larger ones close the connection instead. */
+    private static final long MAX_DRAINED_BODY = 16L * 1024 * 1024;
 
     private final Registry registry;
     private final String publicUrl;
@@ -156,6 +157,9 @@ public final class RegistryHandler extends Handler.Abstract {
         Optional<ByteRange> range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), blob.size());
         long offset = range.map(ByteRange::start).orElse(0L);
         long length = range.map(ByteRange::length).orElse(blob.size());
+        boolean body = !"HEAD".equals(request.getMethod()) && length > 0;
+        // Opened before any header is set, so a backend that fails to open it gets a plain 5xx answer.
+        InputStream in = body ? registry.blobs().open(ns(), digest, offset, length) : InputStream.nullInputStream();
         var headers = response.getHeaders();
         headers.put("Docker-Content-Digest", digest.toString());
         headers.put(HttpHeader.ETAG, "\"" + digest + "\"");
@@ -168,24 +172,48 @@ public final class RegistryHandler extends Handler.Abstract {
                     "bytes " + range.get().start() + "-" + range.get().end() + "/" + blob.size());
         }
         response.setStatus(range.isPresent() ? 206 : 200);
-        if ("HEAD".equals(request.getMethod()) || length == 0) {
+        if (!body) {
             response.write(true, null, callback);
             return;
         }
-        try (InputStream in = registry.blobs().open(ns(), digest, offset, length);
-                OutputStream out = Content.Sink.asOutputStream(response)) {
+        try (in; OutputStream out = Content.Sink.asOutputStream(response)) {
             byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
+            long copied = 0;
             int n;
-            while ((n = in.read(buffer)) > 0) {
+            while ((n = readFromStore(in, buffer)) > 0) {
                 out.write(buffer, 0, n);
+                copied += n;
+            }
+            if (copied != length) {
+                throw new StoreReadException("the store ended the blob after " + copied + " of " + length + " bytes");
             }
         } catch (IOException e) {
-            // The status line is gone already; failing the callback aborts the response so the client sees a short body.
-            log.info("GET blob {} in {} stopped: {}", digest, repo, e.toString());
+            // The status line is gone already; failing the callback aborts the response so the client sees a short
+            // body, never a clean end of a response that lacks bytes.
+            if (e instanceof StoreReadException) {
+                log.error("GET blob {} in {} aborted: reading the store failed: {}", digest, repo, e.getMessage());
+            } else {
+                log.info("GET blob {} in {} stopped: {}", digest, repo, e.toString());
+            }
             callback.failed(e);
             return;
         }
         callback.succeeded();
+    }
+
+    private static int readFromStore(InputStream in, byte[] buffer) throws StoreReadException {
+        try {
+            return in.read(buffer);
+        } catch (IOException e) {
+            throw new StoreReadException(e.toString());
+        }
+    }
+
+    /** A blob read that failed on the store's side, as opposed to the client going away. */
+    private static final class StoreReadException extends IOException {
+        StoreReadException(String message) {
+            super(message);
+        }
     }
 
     // ---- uploads (end-4, end-5, end-6, end-11, end-13, end-14)
@@ -477,6 +505,11 @@ public final class RegistryHandler extends Handler.Abstract {
     private static void serverError(Request request, Response response, Callback callback, String message) {
         byte[] body = Responses.errorBody("UNKNOWN", message);
         try {
+            if (!response.isCommitted()) {
+                // Drop what the failed handler had set up, such as a blob's digest, length and cache headers.
+                response.reset();
+                response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+            }
             response.setStatus(500);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);

@@ -11,6 +11,7 @@ import dev.berth.storage.ObjectNotFoundException;
 import dev.berth.storage.ObjectStore;
 import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.PutCondition;
+import dev.berth.storage.StorageException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -18,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Manifests, tags and referrers of repositories. A manifest's bytes are stored as a blob, exactly as pushed;
@@ -25,6 +28,7 @@ import java.util.Optional;
  * holds one digest; a referrer entry under the subject's digest holds the descriptor a referrers listing shows.
  */
 public final class ManifestStore {
+    private static final Logger log = LoggerFactory.getLogger(ManifestStore.class);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ObjectStore store;
@@ -116,11 +120,21 @@ public final class ManifestStore {
     /** A manifest's bytes, exactly as pushed, with its metadata. */
     public Manifest get(Namespace ns, RepositoryName repo, String reference) {
         ManifestInfo info = stat(ns, repo, reference);
+        byte[] body;
         try {
-            return new Manifest(info, store.read(StorageLayout.blobData(ns, info.digest())));
+            body = store.read(StorageLayout.blobData(ns, info.digest()));
         } catch (ObjectNotFoundException gone) {
             throw unknown(reference);
         }
+        // A manifest is small and read whole, so checking it costs little: bytes that the store returned short or
+        // altered are a backend failure, never a manifest to serve under this digest.
+        Digest actual = Digest.of(info.digest().algorithm(), body);
+        if (!actual.equals(info.digest())) {
+            log.error("manifest {} in {}: the store returned {} bytes hashing to {}", info.digest(), repo,
+                    body.length, actual);
+            throw new StorageException("manifest " + info.digest() + ": the store returned other bytes");
+        }
+        return new Manifest(info, body);
     }
 
     /** A manifest's digest, media type and size. */

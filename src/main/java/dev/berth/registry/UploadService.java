@@ -136,10 +136,24 @@ public final class UploadService {
                 throw new ClientDisconnectedException("upload " + record.id() + ": chunk " + index
                         + " not received completely; the upload stays at " + record.offset(), e);
             }
-            throw e;
+            // A backend can fail a put that took effect (a timeout after the write): left in place, the unrecorded
+            // object would refuse every resend of this chunk as a concurrent write.
+            deleteQuietly(record, chunkKey);
+            log.error("upload {}: storing chunk {} failed; the upload stays at {}: {}",
+                    record.id(), index, record.offset(), e.toString());
+            throw new StorageException("upload " + record.id() + ": storing chunk " + index + " failed: "
+                    + e.getMessage(), e);
         }
         long size = counted.count();
         String crc = Crc32c.hex(counted.crc32c());
+        if (read(in) >= 0) {
+            // The store ended the object before the body did: what it holds matches what it read, but not what the
+            // client sent, and the range check below would wrongly blame the client for it.
+            store.delete(chunkKey);
+            log.error("upload {}: chunk {} failed verification: the store took {} bytes and left the rest of the body",
+                    record.id(), index, size);
+            throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored incompletely");
+        }
         if (range != null && range.length() != size) {
             store.delete(chunkKey);
             throw rangeError(record, "Content-Range declares " + range.length() + " bytes but " + size + " arrived");
@@ -162,23 +176,44 @@ public final class UploadService {
         return new Loaded(next, written.etag());
     }
 
-    /** Moves the verified chunks into the blob's place in one step, checking the store's metadata throughout. */
+    /**
+     * Moves the verified chunks into the blob's place in one step, checking the store's metadata throughout. When
+     * this fails, whatever it left under the digest that does not match the record is removed again, so wrong
+     * bytes never stay at a content address for a later push of the same digest to adopt.
+     */
     private void publish(Namespace ns, UploadRecord record, Digest digest) {
         String target = StorageLayout.blobData(ns, digest);
+        String expectedCrc = combinedCrc(record);
         var existing = store.stat(target);
-        if (existing.isPresent() && existing.get().size() == record.offset()) {
-            return; // an identical push published the same content first
+        if (existing.isPresent()) {
+            if (matches(existing.get(), record.offset(), expectedCrc)) {
+                return; // an identical push published the same content first
+            }
+            log.warn("upload {}: {} holds {} bytes with crc32c {} where {} bytes with crc32c {} belong; replacing it",
+                    record.id(), target, existing.get().size(), existing.get().crc32c(), record.offset(), expectedCrc);
         }
+        try {
+            assemble(ns, record, target, expectedCrc);
+            ObjectInfo published = store.stat(target).orElseThrow(() -> integrity(record, "the published blob vanished"));
+            checkMatches(record, "the published blob " + digest, published, record.offset(), expectedCrc);
+        } catch (StorageException e) {
+            discardIfWrong(record, target, expectedCrc);
+            log.error("upload {}: publishing {} failed, nothing published: {}", record.id(), digest, e.getMessage());
+            throw e instanceof IntegrityException ? e
+                    : new StorageException("upload " + record.id() + ": publishing " + digest + " failed: "
+                            + e.getMessage(), e);
+        }
+    }
+
+    /** Writes the chunks to {@code target}: a move of the only chunk, or a checked concatenation and a move. */
+    private void assemble(Namespace ns, UploadRecord record, String target, String expectedCrc) {
         List<String> keys = new ArrayList<>();
-        Long combined = 0L;
         for (UploadRecord.Chunk chunk : record.chunks()) {
             String key = StorageLayout.uploadChunk(ns, record.id(), chunk.index());
             ObjectInfo info = store.stat(key).orElseThrow(() -> integrity(record, "chunk " + chunk.index() + " vanished"));
             checkMatches(record, "chunk " + chunk.index(), info, chunk.size(), chunk.crc32c());
-            combined = Crc32c.combine(combined, Long.parseLong(chunk.crc32c(), 16), chunk.size());
             keys.add(key);
         }
-        String expectedCrc = Crc32c.hex(combined);
         if (keys.isEmpty()) {
             store.put(target, new byte[0], PutCondition.always());
         } else if (keys.size() == 1) {
@@ -189,20 +224,63 @@ public final class UploadService {
             checkMatches(record, "the assembled blob", assembled, record.offset(), expectedCrc);
             store.move(assembly, target);
         }
-        ObjectInfo published = store.stat(target).orElseThrow(() -> integrity(record, "the published blob vanished"));
-        checkMatches(record, "the published blob " + digest, published, record.offset(), expectedCrc);
+    }
+
+    /**
+     * Removes what a failed publish left at {@code target} unless it matches the record: matching bytes are the
+     * right ones (a move that failed after it took effect, or an identical push), wrong ones must not stay.
+     */
+    private void discardIfWrong(UploadRecord record, String target, String expectedCrc) {
+        try {
+            var left = store.stat(target);
+            if (left.isPresent() && !matches(left.get(), record.offset(), expectedCrc)) {
+                store.delete(target);
+                log.error("upload {}: removed {}: it held {} bytes with crc32c {} where {} bytes with crc32c {} belong",
+                        record.id(), target, left.get().size(), left.get().crc32c(), record.offset(), expectedCrc);
+            }
+        } catch (StorageException e) {
+            log.error("upload {}: could not check what the failed publish left at {}: {}", record.id(), target,
+                    e.getMessage());
+        }
+    }
+
+    /** The CRC32C of the whole blob, combined from the recorded chunks without reading them. */
+    private static String combinedCrc(UploadRecord record) {
+        long combined = 0;
+        for (UploadRecord.Chunk chunk : record.chunks()) {
+            combined = Crc32c.combine(combined, Long.parseLong(chunk.crc32c(), 16), chunk.size());
+        }
+        return Crc32c.hex(combined);
+    }
+
+    private static boolean matches(ObjectInfo info, long size, String crc32c) {
+        return info.size() == size && (info.crc32c() == null || info.crc32c().equals(crc32c));
     }
 
     private void checkMatches(UploadRecord record, String what, ObjectInfo info, long size, String crc32c) {
-        if (info.size() != size || (info.crc32c() != null && !info.crc32c().equals(crc32c))) {
+        if (!matches(info, size, crc32c)) {
             throw integrity(record, what + " is " + info.size() + " bytes with crc32c " + info.crc32c()
                     + " where " + size + " bytes with crc32c " + crc32c + " were recorded");
         }
     }
 
-    private StorageException integrity(UploadRecord record, String problem) {
-        log.error("upload {}: integrity check failed: {}", record.id(), problem);
-        return new StorageException("upload " + record.id() + ": " + problem);
+    private static IntegrityException integrity(UploadRecord record, String problem) {
+        return new IntegrityException("upload " + record.id() + ": integrity check failed: " + problem);
+    }
+
+    /** A stored object whose metadata contradicts what Berth recorded; the message names the upload. */
+    private static final class IntegrityException extends StorageException {
+        IntegrityException(String message) {
+            super(message);
+        }
+    }
+
+    private void deleteQuietly(UploadRecord record, String key) {
+        try {
+            store.delete(key);
+        } catch (StorageException e) {
+            log.warn("upload {}: could not remove {}: {}", record.id(), key, e.getMessage());
+        }
     }
 
     /** Hashes the stored chunks again with another algorithm: the one case where completing reads the data. */

@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Runs command-line clients (skopeo, podman) with a timeout, keeping their output for failure messages. */
+/** Runs command-line clients (skopeo, podman, buildah, ctr) with a timeout, keeping their output for failure messages. */
 public final class Tools {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
 

@@ -1,5 +1,7 @@
 /**
- * End-to-end tests: real clients (skopeo, podman, Jib, raw HTTP) against Berth running as a separate OS process.
+ * End-to-end tests: real clients (skopeo, podman, buildah, containerd's {@code ctr}, Jib, raw HTTP) against Berth
+ * running as a separate OS process. Podman, buildah and containerd run as root with private storage (vfs, native
+ * snapshotter) and short-path run roots and sockets under /tmp.
  *
  * <p>{@code ./run-tests} runs them with the rest of the suite (failsafe, {@code *IT.java}, after the shade plugin has
  * built {@code target/berth.jar}). One class alone: {@code ./run-tests -Dit.test=SkopeoIT}. To check the tests
@@ -8,6 +10,8 @@
  * gap test fails there by design). {@code -Dberth.test.long=true} makes the large-blob test 5 GiB instead of 1 GiB.
  *
  * <p>Registry logs, generated configuration and every client's stdout/stderr land in
- * {@code target/e2e-logs/<time>-<pid>/}; a failing test prints the logs of the registries it started.
+ * {@code target/e2e-logs/<time>-<pid>/} (containerd's daemon log and config as {@code containerd-daemon-N.*}, and
+ * {@code ctr --debug} output shows every registry request and response); a failing test prints the logs of the
+ * registries it started.
  */
 package dev.berth.e2e;
