@@ -15,11 +15,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.zip.CRC32C;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,8 +63,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li><b>Concatenate</b> is one multipart upload of UploadPartCopy parts ({@link ConcatenationPlan}), published by
  *       CompleteMultipartUpload, its CRC32C combined from the sources' and set as metadata. Sources below the 5 MiB
  *       part minimum are merged through Berth; more parts than one upload allows are assembled in groups first.</li>
- *   <li><b>Listing</b> follows continuation tokens and reads each listed object's metadata (HeadObject, a few at a
- *       time), since ListObjectsV2 does not return the CRC32C metadata that {@link #stat} reports.</li>
+ *   <li><b>Listing</b> follows continuation tokens and returns what ListObjectsV2 reports: key, size, ETag and
+ *       time, without the CRC32C, which lives in user metadata that only {@link #stat} (HeadObject) returns.</li>
  * </ul>
  *
  * <p>Staging, assembly and probe objects live under {@code <prefix>.berth/}, which no valid key reaches and
@@ -83,8 +78,6 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     /** Under the prefix, the store's own objects; key components never start with {@code .}. */
     private static final String RESERVED = ".berth/";
     private static final int LIST_PAGE_MAX = 1000;
-    /** How many HeadObject requests one listing runs at a time. */
-    private static final int LIST_HEADS_IN_FLIGHT = 16;
     private static final DateTimeFormatter HTTP_DATE = DateTimeFormatter.RFC_1123_DATE_TIME;
 
     private final S3Client s3;
@@ -473,40 +466,15 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             throw failure("list " + listPrefix, listPrefix, e);
         }
         List<S3Object> shown = found.size() > limit ? found.subList(0, limit) : found;
-        List<ObjectInfo> entries = headAll(shown);
+        List<ObjectInfo> entries = shown.stream().map(this::entryOf).toList();
         String next = found.size() > limit ? keyOf(shown.getLast().key()) : null;
         return new ListPage(entries, next);
     }
 
-    /** HeadObject on each listed object, a few at a time; an object deleted meanwhile is left out. */
-    private List<ObjectInfo> headAll(List<S3Object> objects) {
-        Semaphore inFlight = new Semaphore(LIST_HEADS_IN_FLIGHT);
-        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<Optional<ObjectInfo>>> heads = new ArrayList<>();
-            for (S3Object object : objects) {
-                heads.add(pool.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return head(keyOf(object.key()), object.key());
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-            List<ObjectInfo> entries = new ArrayList<>();
-            for (Future<Optional<ObjectInfo>> head : heads) {
-                head.get().ifPresent(entries::add);
-            }
-            return entries;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StorageException("listing interrupted", e);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof RuntimeException cause) {
-                throw cause;
-            }
-            throw new StorageException("listing failed: " + e.getCause(), e.getCause());
-        }
+    /** A listing entry as ListObjectsV2 reports it; it has no user metadata, so no CRC32C (see {@link #list}). */
+    private ObjectInfo entryOf(S3Object object) {
+        return new ObjectInfo(keyOf(object.key()), object.size(), object.eTag(),
+                object.lastModified() == null ? Instant.EPOCH : object.lastModified(), null);
     }
 
     @Override
