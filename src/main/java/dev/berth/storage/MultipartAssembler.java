@@ -12,14 +12,22 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompleteMultipartUploadResponse;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 
 /**
  * Carries out a {@link ConcatenationPlan} as one multipart upload: part copies on the server, merged small pieces
  * uploaded from a buffer of at most one minimum part, and the object published in one step by
  * CompleteMultipartUpload (conditionally, when asked). Any failure aborts the upload, so nothing is published.
+ *
+ * <p>A source that changed or vanished under a copy or read fails the assembly with a {@link StorageException},
+ * never with the server's 412: that status belongs to the caller's own condition on the completion.
  */
 final class MultipartAssembler {
-    /** A source object as it was when the plan was made; every read and copy insists on this version. */
+    /**
+     * A source object as it was when the plan was made. Reads insist on this version ({@code If-Match}), and so
+     * do copies where the server honours {@code x-amz-copy-source-if-match}. The ETag is null for the store's own
+     * staging objects, which nothing else writes, so there is no other version to guard against.
+     */
     record Source(String objectKey, long size, String etag) {}
 
     /** The native precondition headers for CompleteMultipartUpload; both null for an unconditional write. */
@@ -29,10 +37,16 @@ final class MultipartAssembler {
 
     private final S3Client s3;
     private final String bucket;
+    private final boolean copySourceIfMatch;
 
-    MultipartAssembler(S3Client s3, String bucket) {
+    /**
+     * {@code copySourceIfMatch}: send the source's ETag with each part copy; only where the server compares it
+     * with the ETag it reports (Swift 2.30's s3api compares it with its internal one for multipart objects).
+     */
+    MultipartAssembler(S3Client s3, String bucket, boolean copySourceIfMatch) {
         this.s3 = s3;
         this.bucket = bucket;
+        this.copySourceIfMatch = copySourceIfMatch;
     }
 
     /** Writes the sources, in order, to {@code target} with {@code metadata}; returns the completed upload. */
@@ -73,10 +87,32 @@ final class MultipartAssembler {
         Source source = sources.get(piece.source());
         boolean whole = piece.offset() == 0 && piece.length() == source.size();
         String range = whole ? null : "bytes=" + piece.offset() + "-" + (piece.offset() + piece.length() - 1);
-        return s3.uploadPartCopy(r -> r.sourceBucket(bucket).sourceKey(source.objectKey())
-                        .copySourceIfMatch(source.etag()).copySourceRange(range)
-                        .destinationBucket(bucket).destinationKey(target).uploadId(uploadId).partNumber(number))
-                .copyPartResult().eTag();
+        String condition = copySourceIfMatch ? source.etag() : null;
+        try {
+            return s3.uploadPartCopy(r -> r.sourceBucket(bucket).sourceKey(source.objectKey())
+                            .copySourceIfMatch(condition).copySourceRange(range)
+                            .destinationBucket(bucket).destinationKey(target).uploadId(uploadId).partNumber(number))
+                    .copyPartResult().eTag();
+        } catch (S3Exception e) {
+            throw sourceFailure(source, e);
+        }
+    }
+
+    /** A 412 or 404 on a source means it changed or vanished since the plan was made. */
+    private static RuntimeException sourceFailure(Source source, S3Exception e) {
+        if (e.statusCode() == 412 || e.statusCode() == 404) {
+            return new StorageException("the source " + source.objectKey() + " changed or vanished while it was"
+                    + " copied (" + e.statusCode() + ")", e);
+        }
+        return e;
+    }
+
+    private ResponseInputStream<GetObjectResponse> getSource(Source source, String range) {
+        try {
+            return s3.getObject(r -> r.bucket(bucket).key(source.objectKey()).range(range).ifMatch(source.etag()));
+        } catch (S3Exception e) {
+            throw sourceFailure(source, e);
+        }
     }
 
     /** Reads the pieces into one buffer and uploads it with its Content-MD5, which the server verifies. */
@@ -87,8 +123,7 @@ final class MultipartAssembler {
         for (ConcatenationPlan.Piece piece : part.pieces()) {
             Source source = sources.get(piece.source());
             String range = "bytes=" + piece.offset() + "-" + (piece.offset() + piece.length() - 1);
-            try (ResponseInputStream<GetObjectResponse> in = s3.getObject(
-                    r -> r.bucket(bucket).key(source.objectKey()).range(range).ifMatch(source.etag()))) {
+            try (ResponseInputStream<GetObjectResponse> in = getSource(source, range)) {
                 int n = in.readNBytes(buffer, filled, (int) piece.length());
                 if (n != piece.length() || in.read() >= 0) {
                     throw new StorageException("source " + source.objectKey() + " did not yield bytes " + range);

@@ -38,7 +38,7 @@ final class S3FeatureProbe {
 
     S3Features run() {
         try {
-            return new S3Features(crc32cHeader(), crc32cTrailer(), ifNoneMatch(), ifMatch());
+            return new S3Features(crc32cHeader(), crc32cTrailer(), ifNoneMatch(), ifMatch(), copySourceIfMatch());
         } finally {
             for (String key : written) {
                 try {
@@ -134,6 +134,32 @@ final class S3FeatureProbe {
     }
 
     /**
+     * Copies an object completed by multipart upload (as the store's large objects are) on the condition of its
+     * reported ETag, which must succeed, and of a stale one, which must fail with 412.
+     */
+    private boolean copySourceIfMatch() {
+        String source = key("copy-source");
+        String etag;
+        try {
+            completeOnto(source, null, null);
+            // The ETag the store would hold: the one HeadObject reports.
+            etag = s3.headObject(r -> r.bucket(bucket).key(source)).eTag();
+        } catch (SdkException e) {
+            return false;
+        }
+        String stale = "\"00000000000000000000000000000000\"";
+        String target = key("copy-target");
+        try {
+            s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(source).copySourceIfMatch(etag)
+                    .destinationBucket(bucket).destinationKey(target));
+        } catch (SdkException e) {
+            return false;
+        }
+        return failsWith412(() -> s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(source)
+                .copySourceIfMatch(stale).destinationBucket(bucket).destinationKey(target)));
+    }
+
+    /**
      * Runs one conditional write on {@value #RACERS} threads at once and counts those that succeeded. A server
      * that checks the condition and then writes, without excluding concurrent writers, lets several win; one
      * clean race proves nothing, but a lost one proves the check is not atomic.
@@ -174,14 +200,14 @@ final class S3FeatureProbe {
     }
 
     /** A one-part multipart upload completed onto {@code key} with a condition; aborted when refused. */
-    private void completeOnto(String key, String ifNoneMatch, String ifMatch) {
+    private String completeOnto(String key, String ifNoneMatch, String ifMatch) {
         String id = s3.createMultipartUpload(r -> r.bucket(bucket).key(key)).uploadId();
         try {
             String etag = s3.uploadPart(r -> r.bucket(bucket).key(key).uploadId(id).partNumber(1),
                     RequestBody.fromBytes(DATA)).eTag();
-            s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id).ifNoneMatch(ifNoneMatch)
+            return s3.completeMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id).ifNoneMatch(ifNoneMatch)
                     .ifMatch(ifMatch)
-                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build())));
+                    .multipartUpload(m -> m.parts(CompletedPart.builder().partNumber(1).eTag(etag).build()))).eTag();
         } catch (RuntimeException e) {
             try {
                 s3.abortMultipartUpload(r -> r.bucket(bucket).key(key).uploadId(id));

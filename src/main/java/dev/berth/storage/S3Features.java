@@ -9,8 +9,12 @@ package dev.berth.storage;
  *     as the object's checksum, so a streamed body of known length is verified without buffering
  * @param ifNoneMatch {@code If-None-Match: *} on PutObject and CompleteMultipartUpload is honoured atomically
  * @param ifMatch {@code If-Match: etag} on PutObject and CompleteMultipartUpload is honoured atomically
+ * @param copySourceIfMatch {@code x-amz-copy-source-if-match} on a copy is compared with the ETag the server
+ *     reports for the source, also for an object completed by multipart upload (Swift 2.30's s3api compares it with
+ *     Swift's internal ETag of such an object and refuses every copy of it with 412)
  */
-public record S3Features(boolean crc32cHeader, boolean crc32cTrailer, boolean ifNoneMatch, boolean ifMatch) {
+public record S3Features(boolean crc32cHeader, boolean crc32cTrailer, boolean ifNoneMatch, boolean ifMatch,
+        boolean copySourceIfMatch) {
     /** Both conditional writes are the server's own. */
     public boolean atomicConditionalPut() {
         return ifNoneMatch && ifMatch;
@@ -21,6 +25,7 @@ public record S3Features(boolean crc32cHeader, boolean crc32cTrailer, boolean if
         return "checksums: " + (crc32cHeader ? "CRC32C header" : "Content-MD5 and ETag only")
                 + (crc32cTrailer ? ", CRC32C trailer" : ", no CRC32C trailer")
                 + "; conditional writes: If-None-Match " + (ifNoneMatch ? "honoured" : "not honoured")
-                + ", If-Match " + (ifMatch ? "honoured" : "not honoured");
+                + ", If-Match " + (ifMatch ? "honoured" : "not honoured")
+                + "; copy-source If-Match " + (copySourceIfMatch ? "honoured" : "not honoured (copies checked after)");
     }
 }

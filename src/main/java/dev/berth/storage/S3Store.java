@@ -63,12 +63,21 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  *   <li><b>Concatenate</b> is one multipart upload of UploadPartCopy parts ({@link ConcatenationPlan}), published by
  *       CompleteMultipartUpload, its CRC32C combined from the sources' and set as metadata. Sources below the 5 MiB
  *       part minimum are merged through Berth; more parts than one upload allows are assembled in groups first.</li>
+ *   <li><b>Copied sources</b> (of moves and concatenations) are pinned to the stat'ed version with
+ *       {@code x-amz-copy-source-if-match} where the server compares it with the ETag it reports. Swift 2.30's
+ *       s3api compares it with Swift's internal ETag instead, which differs for every object completed by multipart
+ *       upload (all of this store's objects above {@code bufferSize}), and so refuses each copy of one with 412;
+ *       there the copies go unconditioned and each source is stat'ed again afterwards, the operation failing when
+ *       its ETag changed. The store's own staging objects are copied without a condition: nothing else writes
+ *       them.</li>
  *   <li><b>Listing</b> follows continuation tokens and returns what ListObjectsV2 reports: key, size, ETag and
  *       time, without the CRC32C, which lives in user metadata that only {@link #stat} (HeadObject) returns.</li>
  * </ul>
  *
  * <p>Staging, assembly and probe objects live under {@code <prefix>.berth/}, which no valid key reaches and
- * listings skip. Requests are signed without signing the body (see {@link UnsignedPayloadAuthScheme}); the
+ * listings skip. The configured prefix is part of every object name, so on servers that limit names to 1024 bytes
+ * (Swift) it shortens the longest key the store accepts by its own length; Berth's own keys stay well below that,
+ * its repository names being at most 255 bytes. Requests are signed without signing the body (see {@link UnsignedPayloadAuthScheme}); the
  * checksums above protect the bytes.
  */
 public final class S3Store implements ObjectStore, AutoCloseable {
@@ -94,7 +103,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
         this.prefix = prefix;
         this.limits = limits;
         this.features = features;
-        this.assembler = new MultipartAssembler(s3, bucket);
+        this.assembler = new MultipartAssembler(s3, bucket, features.copySourceIfMatch());
     }
 
     /** Connects with S3's own limits. */
@@ -358,8 +367,8 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     /** Publishes a staged body at {@code key} with a server-side copy that sets its CRC32C metadata. */
     private ObjectInfo putStaged(String key, Staged staged, PutCondition condition) {
         try {
-            MultipartAssembler.Source source = new MultipartAssembler.Source(staged.objectKey(), staged.size(),
-                    staged.etag());
+            // No ETag condition: the staging object has a fresh name and nothing else writes it.
+            MultipartAssembler.Source source = new MultipartAssembler.Source(staged.objectKey(), staged.size(), null);
             return conditionally(key, condition, native_ -> {
                 var completed = assembler.assemble(List.of(source),
                         ConcatenationPlan.of(new long[] {staged.size()}, limits), objectKey(key),
@@ -430,6 +439,9 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     }
 
     private StorageException conditionFailure(String key, PutCondition condition, S3Exception e) {
+        if (condition instanceof PutCondition.Always) {
+            return failure("put " + key, key, e); // no condition of the caller's could have failed
+        }
         int status = e.statusCode();
         // 409: AWS's answer to a conflicting concurrent conditional write; 404: If-Match on a missing key.
         if (status == 412 || status == 409 || (status == 404 && condition instanceof PutCondition.IfMatch)) {
@@ -498,7 +510,8 @@ public final class S3Store implements ObjectStore, AutoCloseable {
         }
         try {
             if (source.size() <= limits.maxPartCopySize()) {
-                s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(objectKey(from)).copySourceIfMatch(source.etag())
+                String condition = features.copySourceIfMatch() ? source.etag() : null;
+                s3.copyObject(r -> r.sourceBucket(bucket).sourceKey(objectKey(from)).copySourceIfMatch(condition)
                         .destinationBucket(bucket).destinationKey(objectKey(to))
                         .metadataDirective(MetadataDirective.COPY));
             } else {
@@ -522,6 +535,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             throw new StorageException("move " + from + " to " + to + ": the copy differs from the source; the source"
                     + " is kept");
         }
+        checkUnchanged(List.of(source), "move " + from + " to " + to);
         delete(from);
         return copied;
     }
@@ -551,6 +565,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
         } finally {
             temporaries.forEach(this::deleteQuietly);
         }
+        checkUnchanged(infos, "concatenate into " + target);
         ObjectInfo joined = stat(target).orElseThrow(() -> new StorageException("concatenate: " + target
                 + " vanished"));
         String expected = crc == null ? null : Crc32cs.hex(crc);
@@ -612,6 +627,23 @@ public final class S3Store implements ObjectStore, AutoCloseable {
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------------
+
+    /**
+     * Where the server cannot make copies conditional on the source's ETag, checks afterwards that each source
+     * still has the ETag it had when stat'ed, so a source replaced during the copy fails the operation.
+     */
+    private void checkUnchanged(List<ObjectInfo> sources, String what) {
+        if (features.copySourceIfMatch()) {
+            return;
+        }
+        for (ObjectInfo source : sources) {
+            Optional<ObjectInfo> now = stat(source.key());
+            if (now.isEmpty() || !now.get().etag().equals(source.etag())) {
+                throw new StorageException(what + ": the source " + source.key() + " changed or vanished while it"
+                        + " was copied");
+            }
+        }
+    }
 
     private Optional<ObjectInfo> head(String key, String objectKey) {
         HeadObjectResponse head;
