@@ -13,11 +13,17 @@ import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.services.s3.LegacyMd5Plugin;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.MultipartUpload;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import org.junit.jupiter.api.Test;
 
 /**
- * The contract suite and the S3-specific cases against one real S3 server. Each test class uses its own bucket and
- * each test its own prefix, so every test starts with an empty store.
+ * The contract suite and the S3-specific cases against one real S3 server. Each test (JUnit makes an instance per
+ * test) uses a fresh bucket, so every test starts with an empty store, and empties and removes it afterwards.
  */
 abstract class S3StoreTestSupport extends ObjectStoreContract {
     private static final long MIB = 1L << 20;
@@ -27,6 +33,7 @@ abstract class S3StoreTestSupport extends ObjectStoreContract {
     private final String bucket = "berth-test-" + getClass().getSimpleName().toLowerCase(Locale.ROOT)
             .replaceAll("[^a-z0-9]", "") + "-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<S3Store> opened = new ArrayList<>();
+    private S3Settings settings;
 
     /** A short name of the server, which also names its system properties: {@code berth.test.s3.NAME.*}. */
     protected abstract String server();
@@ -37,15 +44,26 @@ abstract class S3StoreTestSupport extends ObjectStoreContract {
 
     protected abstract String defaultSecretKey();
 
+    /**
+     * The key prefix the stores use. The bucket alone isolates the tests; a prefix exercises that path but
+     * lengthens every object name, which servers with a 1024-byte name limit (Swift) must not see.
+     */
+    protected String prefix() {
+        return "t/";
+    }
+
     private String property(String name, String otherwise) {
         return System.getProperty("berth.test.s3." + server() + "." + name, otherwise);
     }
 
     protected S3Settings settings() {
-        String endpoint = property("endpoint", defaultEndpoint());
-        requireReachable(endpoint);
-        return new S3Settings(endpoint, "us-east-1", bucket, "t-" + UUID.randomUUID() + "/",
-                property("access-key", defaultAccessKey()), property("secret-key", defaultSecretKey()), true);
+        if (settings == null) {
+            String endpoint = property("endpoint", defaultEndpoint());
+            requireReachable(endpoint);
+            settings = new S3Settings(endpoint, "us-east-1", bucket, prefix(),
+                    property("access-key", defaultAccessKey()), property("secret-key", defaultSecretKey()), true);
+        }
+        return settings;
     }
 
     /** Fails (never skips) when the server is not there, saying how to start it. */
@@ -72,8 +90,33 @@ abstract class S3StoreTestSupport extends ObjectStoreContract {
     }
 
     @AfterEach
-    void closeStores() {
+    void closeStoresAndRemoveTheBucket() {
         opened.forEach(S3Store::close);
+        if (settings != null) {
+            removeBucket(settings);
+        }
+    }
+
+    /** Best effort: a bucket left behind only takes space on the test server. */
+    private static void removeBucket(S3Settings settings) {
+        try (S3Client s3 = S3Clients.create(settings)) {
+            String bucket = settings.bucket();
+            for (MultipartUpload upload : s3.listMultipartUploadsPaginator(r -> r.bucket(bucket)).uploads()) {
+                s3.abortMultipartUpload(r -> r.bucket(bucket).key(upload.key()).uploadId(upload.uploadId()));
+            }
+            for (ListObjectsV2Response page : s3.listObjectsV2Paginator(r -> r.bucket(bucket))) {
+                List<ObjectIdentifier> keys = page.contents().stream()
+                        .map(o -> ObjectIdentifier.builder().key(o.key()).build()).toList();
+                if (!keys.isEmpty()) {
+                    // Swift's s3api insists on a Content-MD5, which the SDK no longer sends by default.
+                    s3.deleteObjects(r -> r.bucket(bucket).delete(d -> d.objects(keys).quiet(true))
+                            .overrideConfiguration(o -> o.addPlugin(LegacyMd5Plugin.create())));
+                }
+            }
+            s3.deleteBucket(r -> r.bucket(bucket));
+        } catch (SdkException e) {
+            System.err.println("could not remove the test bucket " + settings.bucket() + ": " + e.getMessage());
+        }
     }
 
     // ---- S3-specific cases ------------------------------------------------------------------------------------
