@@ -32,5 +32,6 @@ class S3StoreS3ProxyTest extends S3StoreTestSupport {
 
         assertThat(features.crc32cHeader()).isTrue();
         assertThat(features.crc32cTrailer()).isFalse();
+        assertThat(features.copySourceIfMatch()).isTrue();
     }
 }

@@ -39,4 +39,9 @@ class S3StoreSwiftS3ApiTest extends S3StoreTestSupport {
         assertThat(s3.features().ifNoneMatch()).isFalse();
         assertThat(s3.capabilities().atomicConditionalPut()).isFalse();
     }
+
+    @Test
+    void swiftS3ApiRefusesCopySourceConditionsOnMultipartObjectsSoTheStoreChecksAfterwards() {
+        assertThat(open(S3Limits.defaults()).features().copySourceIfMatch()).isFalse();
+    }
 }
