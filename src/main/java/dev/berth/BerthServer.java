@@ -43,8 +43,8 @@ public final class BerthServer implements AutoCloseable {
         return new BerthServer(jetty, uri);
     }
 
-    /** Opens the configured backend, wrapped in the checks every backend shares. */
-    static ObjectStore openStore(BerthConfig config) {
+    /** Opens the configured backend, wrapped in the checks every backend shares; commands other than serve use it too. */
+    public static ObjectStore openStore(BerthConfig config) {
         ObjectStore backend = switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
             case S3 -> throw new IllegalArgumentException(
