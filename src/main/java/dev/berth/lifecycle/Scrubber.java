@@ -196,7 +196,7 @@ public final class Scrubber {
             try {
                 manifest = validator.validate(body, mediaType.get());
             } catch (RegistryException e) {
-                report(Kind.INVALID, subject, "it does not parse: " + e.getMessage());
+                report(Kind.INVALID, subject, "it does not parse: " + e.errors().get(0).message());
                 return;
             }
             for (Descriptor d : manifest.blobs()) {

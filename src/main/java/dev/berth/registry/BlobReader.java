@@ -168,7 +168,8 @@ public final class BlobReader {
         log.error("{}; the read is aborted before its last bytes", message);
         verified.remove(StorageLayout.blobVerified(ns, blob.digest()));
         try {
-            Quarantine.Result result = quarantine.quarantineIfCorrupt(ns, blob.digest(), "verify on read: " + message);
+            Quarantine.Result result = quarantine.quarantineIfCorrupt(ns, blob.digest(),
+                    "verify on read: a read of it hashed to " + actual);
             return new CorruptBlobException(blob.digest(), actual, message + " (" + describe(result) + ")");
         } catch (RuntimeException e) {
             log.error("blob {}: quarantine failed: {}", blob.digest(), e.toString());

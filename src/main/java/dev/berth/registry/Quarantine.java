@@ -107,8 +107,8 @@ public final class Quarantine {
         }
         deleteQuietly(StorageLayout.blobVerified(ns, digest));
         writeRecord(location, digest, hashed, after.get(), reason, now);
-        log.error("blob {} quarantined to {}: {}; its {} bytes hash to {}", digest, location, reason, hashed.bytes(),
-                hashed.actual());
+        log.error("blob {} quarantined to {} ({}); a second read of its {} bytes hashes to {}", digest, location,
+                reason, hashed.bytes(), hashed.actual());
         return new Result(Outcome.QUARANTINED, hashed.actual(), location);
     }
 
