@@ -7,6 +7,7 @@ import dev.berth.lifecycle.ScrubReport;
 import dev.berth.lifecycle.Scrubber;
 import dev.berth.registry.Namespace;
 import dev.berth.registry.Quarantine;
+import dev.berth.storage.CheckedStore;
 import dev.berth.storage.ObjectStore;
 import dev.berth.storage.StorageException;
 import java.io.PrintWriter;
@@ -56,8 +57,16 @@ final class ScrubCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_USAGE;
         }
+        ObjectStore backend;
         try {
-            ObjectStore store = BerthServer.openStore(config);
+            backend = BerthServer.openStore(config);
+        } catch (StorageException | IllegalArgumentException e) {
+            err.println("berth scrub: cannot open the store: " + e.getMessage());
+            err.flush();
+            return 1;
+        }
+        try {
+            ObjectStore store = CheckedStore.of(backend);
             Scrubber scrubber = new Scrubber(store, new Quarantine(store, Clock.systemUTC()),
                     config.validation().sparseIndex(), config.limits().manifestSize());
             ScrubReport report = scrubber.scrub(Namespace.DEFAULT, quarantine, finding -> {
@@ -72,6 +81,18 @@ final class ScrubCommand implements Callable<Integer> {
             err.println("berth scrub: " + e.getMessage());
             err.flush();
             return 1;
+        } finally {
+            close(backend);
+        }
+    }
+
+    private static void close(ObjectStore backend) {
+        if (backend instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                // The scrub is done and reported; a connection pool that closes badly changes nothing of it.
+            }
         }
     }
 }
