@@ -13,16 +13,18 @@ import dev.berth.registry.StorageLayout;
 import dev.berth.registry.digest.Digest;
 import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.CheckedStore;
 import dev.berth.storage.ObjectStore;
 import dev.berth.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-/** Scrub on every backend: a sound registry passes, and each kind of damage is reported and, when asked, quarantined. */
+/** Scrub on every backend (memory, filesystem, Swift, S3): a sound registry passes, and each kind of damage is reported and, when asked, quarantined. */
 class ScrubberTest {
     private ObjectStore store;
     private Registry registry;
@@ -30,11 +32,21 @@ class ScrubberTest {
     private Scrubber scrubber;
     private final List<ScrubFinding> findings = new ArrayList<>();
 
-    private void open(Backends backend) {
-        store = backend.open();
+    private ObjectStore backend;
+
+    private void open(Backends kind) {
+        backend = kind.open();
+        store = CheckedStore.of(backend);
         registry = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
         content = new Content(store, registry);
         scrubber = new Scrubber(store, new Quarantine(store, Clock.systemUTC()), SparseIndexPolicy.REJECT, 4 << 20);
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        if (backend instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 
     private ScrubReport scrub(boolean quarantine) {
