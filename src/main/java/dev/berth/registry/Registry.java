@@ -17,7 +17,8 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
     /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
     public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
         Catalog catalog = new Catalog(store);
-        BlobStore blobs = new BlobStore(store, catalog);
+        BlobStore blobs = new BlobStore(store, catalog, clock,
+                BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         return new Registry(blobs, new UploadService(store, blobs, clock),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex()),

@@ -35,6 +35,11 @@ public final class StorageLayout {
         return repository(ns, repo) + "_blobs/" + d.algorithm().id() + "/" + d.hex();
     }
 
+    /** The prefix of every blob link of a repository. */
+    public static String blobLinksPrefix(Namespace ns, RepositoryName repo) {
+        return repository(ns, repo) + "_blobs/";
+    }
+
     /** The link that makes a manifest visible in a repository; it holds the manifest's media type. */
     public static String manifestRevision(Namespace ns, RepositoryName repo, Digest d) {
         return repository(ns, repo) + "_manifests/revisions/" + d.algorithm().id() + "/" + d.hex();
