@@ -2,6 +2,9 @@ package dev.berth;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
+import dev.berth.lifecycle.GcOptions;
+import dev.berth.lifecycle.ScheduledGc;
+import dev.berth.registry.Namespace;
 import dev.berth.registry.Registry;
 import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
@@ -10,6 +13,7 @@ import dev.berth.storage.ObjectStore;
 import dev.berth.storage.SwiftStore;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -19,10 +23,12 @@ import org.eclipse.jetty.server.Server;
 public final class BerthServer implements AutoCloseable {
     private final Server jetty;
     private final URI uri;
+    private final ScheduledGc scheduledGc;
 
-    private BerthServer(Server jetty, URI uri) {
+    private BerthServer(Server jetty, URI uri, ScheduledGc scheduledGc) {
         this.jetty = jetty;
         this.uri = uri;
+        this.scheduledGc = scheduledGc;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -40,11 +46,16 @@ public final class BerthServer implements AutoCloseable {
         Server jetty = HttpServerFactory.create(config, registry);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);
-        return new BerthServer(jetty, uri);
+        BerthConfig.Gc gc = config.lifecycle().gc();
+        ScheduledGc scheduledGc = gc.schedule()
+                .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
+                        GcOptions.from(gc), interval))
+                .orElse(null);
+        return new BerthServer(jetty, uri, scheduledGc);
     }
 
-    /** Opens the configured backend, wrapped in the checks every backend shares. */
-    static ObjectStore openStore(BerthConfig config) {
+    /** Opens the configured backend, wrapped in the checks every backend shares; for commands that need the store. */
+    public static ObjectStore openStore(BerthConfig config) {
         ObjectStore backend = switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
             case S3 -> throw new IllegalArgumentException(
@@ -76,6 +87,9 @@ public final class BerthServer implements AutoCloseable {
 
     @Override
     public void close() throws Exception {
+        if (scheduledGc != null) {
+            scheduledGc.close();
+        }
         jetty.stop();
     }
 }

@@ -41,6 +41,7 @@ public final class Main implements Callable<Integer> {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(env, runner));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
+        cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
         cli.setOut(out);
         cli.setErr(err);
         int code = cli.execute(args);
