@@ -29,10 +29,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Mark.</b> For each repository in the catalog, the roots are its tags and, unless untagged manifests are
  * deleted by policy, every manifest revision (when they are, revisions younger than the grace window are roots
- * still). From each root the collector follows, within that repository, child manifests of indexes and manifest
- * lists (to any depth), configs and layers, the subject of a manifest, and the referrers of every kept manifest:
- * an artifact attached to a kept manifest (signature, SBOM) is kept with it, whether tagged or not. Manifest bytes
- * are blob data like any other, so a kept manifest's digest is marked too. The marked set (digests) is the only
+ * still), and every blob link younger than the grace window. From each root the collector follows, within that
+ * repository, child manifests of indexes and manifest lists (to any depth), configs and layers, the subject of a
+ * manifest, and the referrers of every kept manifest: an artifact attached to a kept manifest (signature, SBOM)
+ * is kept with it, whether tagged or not. Manifest bytes are blob data like any other, so a kept manifest's
+ * digest is marked too. The marked set (digests) is the only
  * thing that grows with the store; everything else streams through listings.
  *
  * <p><b>Sweep</b>, in this order, never touching anything written after {@code start - grace}:
@@ -207,8 +208,14 @@ public final class GarbageCollector {
             for (ObjectInfo link : store.listAll(links, PAGE)) {
                 scanned();
                 Optional<Digest> digest = digestOf(links, link.key(), '/');
-                if (digest.isPresent() && !keptBlobs.contains(digest.get()) && !keptManifests.contains(digest.get())
-                        && !isYoung(link.lastModified(), linkCutoff)) {
+                if (digest.isEmpty() || keptBlobs.contains(digest.get()) || keptManifests.contains(digest.get())) {
+                    continue;
+                }
+                if (isYoung(link.lastModified(), linkCutoff)) {
+                    // A young link is a root: its client may push the manifest that needs it any moment, and the
+                    // blob must not depend on its holder alone (a holder can be missing after a race with cleanup).
+                    marked.add(digest.get());
+                } else {
                     deleteLink(repo, digest.get());
                 }
             }
