@@ -10,6 +10,8 @@ import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.S3Settings;
+import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
 import java.net.URI;
 import java.time.Clock;
@@ -23,11 +25,13 @@ import org.eclipse.jetty.server.Server;
 public final class BerthServer implements AutoCloseable {
     private final Server jetty;
     private final URI uri;
+    private final ObjectStore backend;
     private final ScheduledGc scheduledGc;
 
-    private BerthServer(Server jetty, URI uri, ScheduledGc scheduledGc) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc) {
         this.jetty = jetty;
         this.uri = uri;
+        this.backend = backend;
         this.scheduledGc = scheduledGc;
     }
 
@@ -51,19 +55,20 @@ public final class BerthServer implements AutoCloseable {
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
                         GcOptions.from(gc), interval))
                 .orElse(null);
-        return new BerthServer(jetty, uri, scheduledGc);
+        return new BerthServer(jetty, uri, backend, scheduledGc);
     }
 
-    /** Opens the configured backend, wrapped in the checks every backend shares; for commands that need the store. */
+    /**
+     * Opens the configured backend; {@link #start(BerthConfig, ObjectStore)} adds the checks every backend shares,
+     * and so does a command that uses the store itself ({@code CheckedStore.of}).
+     */
     public static ObjectStore openStore(BerthConfig config) {
-        ObjectStore backend = switch (config.storage().driver()) {
+        return switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
-            case S3 -> throw new IllegalArgumentException(
-                    "storage.driver " + config.storage().driver().name().toLowerCase() + " is being added");
+            case S3 -> S3Store.open(s3Settings(config.storage().s3()));
             case SWIFT -> openSwift(config.storage().swift());
             case MEMORY -> new MemoryStore();
         };
-        return CheckedStore.of(backend);
     }
 
     /** Swift with Keystone v3 when the auth URL ends in {@code /v3}, tempauth otherwise. */
@@ -73,6 +78,11 @@ public final class BerthServer implements AutoCloseable {
                 ? SwiftStore.keystone(authUrl, swift.user(), swift.password(), swift.project(), swift.domain(),
                         swift.region(), swift.container())
                 : SwiftStore.tempauth(authUrl, swift.user(), swift.key(), swift.container());
+    }
+
+    private static S3Settings s3Settings(BerthConfig.S3 s3) {
+        return new S3Settings(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
+                s3.pathStyle());
     }
 
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
@@ -85,11 +95,15 @@ public final class BerthServer implements AutoCloseable {
         jetty.join();
     }
 
+    /** Stops serving, then releases the backend's connections. */
     @Override
     public void close() throws Exception {
         if (scheduledGc != null) {
             scheduledGc.close();
         }
         jetty.stop();
+        if (backend instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 }

@@ -13,6 +13,7 @@ import dev.berth.lifecycle.GcReport;
 import dev.berth.lifecycle.GcVictim;
 import dev.berth.lifecycle.LeasedGc;
 import dev.berth.registry.Namespace;
+import dev.berth.storage.CheckedStore;
 import dev.berth.storage.ObjectStore;
 import java.io.PrintWriter;
 import java.time.Clock;
@@ -73,7 +74,21 @@ final class GcCommand implements Callable<Integer> {
             err.flush();
             return Main.EXIT_USAGE;
         }
-        ObjectStore store = BerthServer.openStore(config);
+        ObjectStore backend = BerthServer.openStore(config);
+        try {
+            return collect(CheckedStore.of(backend), options, out, err);
+        } finally {
+            if (backend instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception e) {
+                    err.println("berth gc: closing the store failed: " + e);
+                }
+            }
+        }
+    }
+
+    private int collect(ObjectStore store, GcOptions options, PrintWriter out, PrintWriter err) {
         Clock clock = Clock.systemUTC();
         Namespace ns = Namespace.DEFAULT;
         Listener listener = new Listener(out, err);
