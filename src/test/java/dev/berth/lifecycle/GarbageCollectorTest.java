@@ -12,6 +12,7 @@ import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.RealBackends;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -23,7 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** Garbage collection on the memory and filesystem stores: what it keeps, what it frees, and when. */
+/**
+ * Garbage collection on every backend (memory, filesystem, and Swift and S3 on the servers of
+ * {@code scripts/storage-servers}): what it keeps, what it frees, and when.
+ */
 class GarbageCollectorTest {
     static final GcFixture.Pushed NO_SUBJECT = null;
 
@@ -33,7 +37,10 @@ class GarbageCollectorTest {
     static Stream<Arguments> stores() {
         Function<Path, ObjectStore> memory = d -> new MemoryStore();
         Function<Path, ObjectStore> filesystem = FilesystemStore::new;
-        return Stream.of(Arguments.of("memory", memory), Arguments.of("filesystem", filesystem));
+        Function<Path, ObjectStore> swift = d -> RealBackends.swift();
+        Function<Path, ObjectStore> s3 = d -> RealBackends.s3proxy();
+        return Stream.of(Arguments.of("memory", memory), Arguments.of("filesystem", filesystem),
+                Arguments.of("swift", swift), Arguments.of("s3 (s3proxy)", s3));
     }
 
     private GcFixture fixture(Function<Path, ObjectStore> backend) {
