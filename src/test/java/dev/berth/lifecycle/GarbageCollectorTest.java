@@ -37,10 +37,14 @@ class GarbageCollectorTest {
     static Stream<Arguments> stores() {
         Function<Path, ObjectStore> memory = d -> new MemoryStore();
         Function<Path, ObjectStore> filesystem = FilesystemStore::new;
+        return Stream.of(Arguments.of("memory", memory), Arguments.of("filesystem", filesystem));
+    }
+
+    /** Swift and S3 answer in milliseconds rather than microseconds: the central cases only run there. */
+    static Stream<Arguments> realStores() {
         Function<Path, ObjectStore> swift = d -> RealBackends.swift();
         Function<Path, ObjectStore> s3 = d -> RealBackends.s3proxy();
-        return Stream.of(Arguments.of("memory", memory), Arguments.of("filesystem", filesystem),
-                Arguments.of("swift", swift), Arguments.of("s3 (s3proxy)", s3));
+        return Stream.of(Arguments.of("swift", swift), Arguments.of("s3 (s3proxy)", s3));
     }
 
     private GcFixture fixture(Function<Path, ObjectStore> backend) {
@@ -48,7 +52,7 @@ class GarbageCollectorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("stores")
+    @MethodSource({"stores", "realStores"})
     void multiArchIndexKeepsItsChildrenAndTheirBlobs(String name, Function<Path, ObjectStore> backend) {
         GcFixture f = fixture(backend);
         GcFixture.Pushed amd64 = f.image("app", null, 2);
@@ -180,7 +184,7 @@ class GarbageCollectorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("stores")
+    @MethodSource({"stores", "realStores"})
     void aBlobConfirmedByHeadWithinGraceSurvivesAndGoesWhenNotConfirmedAgain(String name,
             Function<Path, ObjectStore> backend) {
         GcFixture f = fixture(backend);
@@ -287,7 +291,7 @@ class GarbageCollectorTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("stores")
+    @MethodSource({"stores", "realStores"})
     void chunksOfLiveUploadsSurviveAndOrphanChunksGo(String name, Function<Path, ObjectStore> backend) {
         GcFixture f = fixture(backend);
         RepositoryName app = new RepositoryName("app");
