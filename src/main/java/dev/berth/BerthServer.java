@@ -59,8 +59,9 @@ public final class BerthServer implements AutoCloseable {
     }
 
     /**
-     * Opens the configured backend; {@link #start(BerthConfig, ObjectStore)} adds the checks every backend shares,
-     * and so does a command that uses the store itself ({@code CheckedStore.of}).
+     * Opens the configured backend, unwrapped: {@link #start(BerthConfig, ObjectStore)} adds the checks every backend
+     * shares, and other commands wrap it in {@link CheckedStore} themselves. The caller closes it when it is
+     * {@link AutoCloseable}.
      */
     public static ObjectStore openStore(BerthConfig config) {
         return switch (config.storage().driver()) {

@@ -40,6 +40,7 @@ public final class Main implements Callable<Integer> {
     static int run(String[] args, Map<String, String> env, ServerRunner runner, PrintWriter out, PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(env, runner));
+        cli.addSubcommand(new ScrubCommand(env));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
         cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
         cli.setOut(out);

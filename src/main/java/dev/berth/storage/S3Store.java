@@ -390,24 +390,23 @@ public final class S3Store implements ObjectStore, AutoCloseable {
 
     /**
      * Runs {@code write} with the condition sent to the server where it honours it; otherwise checks the condition
-     * with HeadObject and writes while holding this key's lock (see the class comment for what that guarantees).
+     * with HeadObject and writes (see the class comment for what that guarantees). Conditional writes hold this
+     * key's lock either way, so they are exact among this instance's callers even when the start-up probe, which
+     * races a few writers, took a server that enforces conditions non-atomically for an atomic one.
      */
     private ObjectInfo conditionally(String key, PutCondition condition, ConditionalWrite write) {
+        if (condition instanceof PutCondition.Always) {
+            return sendNative(key, condition, write);
+        }
         boolean nativeCondition = switch (condition) {
             case PutCondition.Always a -> true;
             case PutCondition.IfAbsent a -> features.ifNoneMatch();
             case PutCondition.IfMatch m -> features.ifMatch();
         };
-        if (nativeCondition) {
-            try {
-                return write.write(condition);
-            } catch (S3Exception e) {
-                throw conditionFailure(key, condition, e);
-            } catch (SdkException e) {
-                throw failure("put " + key, key, e);
-            }
-        }
         return locks.locked(key, () -> {
+            if (nativeCondition) {
+                return sendNative(key, condition, write);
+            }
             Optional<ObjectInfo> current = stat(key);
             boolean holds = switch (condition) {
                 case PutCondition.Always a -> true;
@@ -423,6 +422,16 @@ public final class S3Store implements ObjectStore, AutoCloseable {
                 throw failure("put " + key, key, e);
             }
         });
+    }
+
+    private ObjectInfo sendNative(String key, PutCondition condition, ConditionalWrite write) {
+        try {
+            return write.write(condition);
+        } catch (S3Exception e) {
+            throw conditionFailure(key, condition, e);
+        } catch (SdkException e) {
+            throw failure("put " + key, key, e);
+        }
     }
 
     private static void applyCondition(PutObjectRequest.Builder request, PutCondition condition) {

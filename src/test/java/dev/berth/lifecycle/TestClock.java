@@ -6,16 +6,18 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock that tests move forward, so content can grow old without waiting. */
+/** A clock that stands still until a test moves it, so ages are exact and no test sleeps. */
 final class TestClock extends Clock {
+    // volatile: a scheduled collection reads it on its own thread
     private volatile Instant now;
 
     TestClock(Instant start) {
         this.now = start;
     }
 
-    void advance(Duration by) {
-        now = now.plus(by);
+    /** Moves the clock forward by {@code step}. */
+    void advance(Duration step) {
+        now = now.plus(step);
     }
 
     @Override
@@ -30,6 +32,6 @@ final class TestClock extends Clock {
 
     @Override
     public Clock withZone(ZoneId zone) {
-        return this;
+        throw new UnsupportedOperationException("a test clock has one zone");
     }
 }
