@@ -2,6 +2,9 @@ package dev.berth;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
+import dev.berth.lifecycle.GcOptions;
+import dev.berth.lifecycle.ScheduledGc;
+import dev.berth.registry.Namespace;
 import dev.berth.registry.Registry;
 import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
@@ -12,6 +15,7 @@ import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
 import java.net.URI;
 import java.time.Clock;
+import java.util.List;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -22,11 +26,13 @@ public final class BerthServer implements AutoCloseable {
     private final Server jetty;
     private final URI uri;
     private final ObjectStore backend;
+    private final ScheduledGc scheduledGc;
 
-    private BerthServer(Server jetty, URI uri, ObjectStore backend) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
+        this.scheduledGc = scheduledGc;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -44,7 +50,12 @@ public final class BerthServer implements AutoCloseable {
         Server jetty = HttpServerFactory.create(config, registry);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);
-        return new BerthServer(jetty, uri, backend);
+        BerthConfig.Gc gc = config.lifecycle().gc();
+        ScheduledGc scheduledGc = gc.schedule()
+                .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
+                        GcOptions.from(gc), interval))
+                .orElse(null);
+        return new BerthServer(jetty, uri, backend, scheduledGc);
     }
 
     /**
@@ -88,6 +99,9 @@ public final class BerthServer implements AutoCloseable {
     /** Stops serving, then releases the backend's connections. */
     @Override
     public void close() throws Exception {
+        if (scheduledGc != null) {
+            scheduledGc.close();
+        }
         jetty.stop();
         if (backend instanceof AutoCloseable closeable) {
             closeable.close();

@@ -42,6 +42,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new ServeCommand(env, runner));
         cli.addSubcommand(new ScrubCommand(env));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
+        cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
         cli.setOut(out);
         cli.setErr(err);
         int code = cli.execute(args);

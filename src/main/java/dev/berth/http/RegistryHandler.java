@@ -154,7 +154,8 @@ public final class RegistryHandler extends Handler.Abstract {
     }
 
     private void readBlob(Request request, Response response, Callback callback, RepositoryName repo, Digest digest) {
-        BlobInfo blob = registry.blobs().require(ns(), repo, digest);
+        // A client that saw the blob may skip uploading it: confirming keeps it young for garbage collection.
+        BlobInfo blob = registry.blobs().requireConfirmed(ns(), repo, digest);
         Optional<ByteRange> range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), blob.size());
         long offset = range.map(ByteRange::start).orElse(0L);
         long length = range.map(ByteRange::length).orElse(blob.size());

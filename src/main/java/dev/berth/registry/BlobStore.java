@@ -2,9 +2,13 @@ package dev.berth.registry;
 
 import dev.berth.registry.digest.Digest;
 import dev.berth.storage.ObjectInfo;
+import dev.berth.storage.ObjectNotFoundException;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.PutCondition;
 import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -13,15 +17,80 @@ import java.util.function.Predicate;
 /**
  * Blobs as repositories see them: the bytes are stored once per namespace, and a repository reads a blob
  * only through its own link to it, so a digest never opens another repository's content.
+ *
+ * <p>Garbage collection treats a blob as young while its data, a link to it, or a holder (reverse link) of it
+ * was written within its grace window. So every path that lets a client rely on a blob writes the holder
+ * <em>before</em> it checks that the data is present ({@link #claim}, {@link #link}, {@link #confirm}); the
+ * collector moves data away <em>before</em> it checks the holders a last time. One of the two then sees the
+ * other (see {@code dev.berth.lifecycle.GarbageCollector}).
  */
 public final class BlobStore {
     private static final byte[] EMPTY = new byte[0];
     private final ObjectStore store;
     private final Catalog catalog;
+    private final Clock clock;
+    private final Duration refreshAfter;
 
+    /** A blob store whose confirmations never refresh links; for tools that only read. */
     public BlobStore(ObjectStore store, Catalog catalog) {
+        this(store, catalog, Clock.systemUTC(), Duration.ofDays(36_500));
+    }
+
+    /**
+     * @param refreshAfter a link older than this is rewritten when a client confirms the blob (HEAD, GET, or a
+     *     manifest referencing it), so the blob is young again for garbage collection; a short interval costs a
+     *     write per confirmation, so it is a fraction of the grace window
+     */
+    public BlobStore(ObjectStore store, Catalog catalog, Clock clock, Duration refreshAfter) {
         this.store = store;
         this.catalog = catalog;
+        this.clock = clock;
+        this.refreshAfter = refreshAfter;
+    }
+
+    /** How often confirmations refresh a link for a grace window of {@code grace}: a quarter of it, at most 5 min. */
+    public static Duration refreshInterval(Duration grace) {
+        Duration quarter = grace.dividedBy(4);
+        return quarter.compareTo(Duration.ofMinutes(5)) < 0 ? quarter : Duration.ofMinutes(5);
+    }
+
+    /**
+     * Like {@link #stat}, for a client about to rely on the blob: a link older than the refresh interval is
+     * rewritten (holder first) before the data is checked, so a collection running now either sees the fresh
+     * holder or has already moved the data away, and then the blob is reported missing.
+     */
+    public Optional<BlobInfo> confirm(Namespace ns, RepositoryName repo, Digest digest) {
+        String link = StorageLayout.blobLink(ns, repo, digest);
+        Optional<ObjectInfo> linked = store.stat(link);
+        if (linked.isEmpty()) {
+            return Optional.empty();
+        }
+        if (linked.get().lastModified().isBefore(clock.instant().minus(refreshAfter))) {
+            claim(ns, repo, digest);
+            try {
+                store.put(link, EMPTY, PutCondition.ifMatch(linked.get().etag()));
+            } catch (PreconditionFailedException | ObjectNotFoundException unlinkedMeanwhile) {
+                // a collection or a DELETE removed the link after the stat; whoever removed it decides
+                if (store.stat(link).isEmpty()) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return statData(ns, digest);
+    }
+
+    /** Like {@link #confirm}, but a missing blob is a {@code BLOB_UNKNOWN} failure. */
+    public BlobInfo requireConfirmed(Namespace ns, RepositoryName repo, Digest digest) {
+        return confirm(ns, repo, digest).orElseThrow(
+                () -> new RegistryException(ErrorCode.BLOB_UNKNOWN, "blob unknown to registry", digest.toString()));
+    }
+
+    /**
+     * Writes {@code repo}'s holder of a blob (or manifest), announcing that it is about to rely on it: garbage
+     * collection keeps a digest with a young holder. Call it before checking that the data is present.
+     */
+    public void claim(Namespace ns, RepositoryName repo, Digest digest) {
+        store.put(StorageLayout.blobHolder(ns, digest, repo), EMPTY, PutCondition.always());
     }
 
     /** The blob when {@code repo} links to it and its bytes are present. */
@@ -79,6 +148,11 @@ public final class BlobStore {
             return false;
         }
         link(ns, to, digest);
+        // Checked again after the holder is written: garbage collection may have taken the data in between.
+        if (statData(ns, digest).isEmpty()) {
+            store.delete(StorageLayout.blobLink(ns, to, digest));
+            return false;
+        }
         return true;
     }
 

@@ -81,6 +81,8 @@ public final class ManifestStore {
             tags.add(new Tag(t));
         }
         ParsedManifest manifest = validator.validate(body, contentType);
+        // The holder first, then the checks: garbage collection keeps whatever a young holder names (BlobStore).
+        blobs.claim(ns, repo, digest);
         checkReferences(ns, repo, manifest);
 
         String data = StorageLayout.blobData(ns, digest);
@@ -228,7 +230,8 @@ public final class ManifestStore {
             if (!d.urls().isEmpty()) {
                 continue; // a non-distributable layer lives elsewhere; Distribution does not require it either
             }
-            Optional<BlobInfo> blob = blobs.stat(ns, repo, d.digest());
+            // Confirming refreshes an old link, so a collection running now keeps the blob this manifest needs.
+            Optional<BlobInfo> blob = blobs.confirm(ns, repo, d.digest());
             if (blob.isEmpty()) {
                 errors.add(new RegistryException.RegistryError(ErrorCode.MANIFEST_BLOB_UNKNOWN,
                         "blob unknown to registry", Map.of("digest", d.digest().toString())));
@@ -237,6 +240,7 @@ public final class ManifestStore {
             }
         }
         for (Descriptor d : manifest.manifests()) {
+            blobs.claim(ns, repo, d.digest());
             Optional<Long> size = mediaType(ns, repo, d.digest())
                     .flatMap(t -> store.stat(StorageLayout.blobData(ns, d.digest())))
                     .map(ObjectInfo::size);

@@ -20,7 +20,8 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
     /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
     public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
         Catalog catalog = new Catalog(store);
-        BlobStore blobs = new BlobStore(store, catalog);
+        BlobStore blobs = new BlobStore(store, catalog, clock,
+                BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
                 () -> ThreadLocalRandom.current().nextDouble());
         return new Registry(blobs, new UploadService(store, blobs, clock),

@@ -94,6 +94,9 @@ public final class UploadService {
                     "provided digest did not match uploaded content",
                     Map.of("expected", expected.toString(), "actual", actual.toString()));
         }
+        // The holder before the publish looks for existing data: a collection running now then either sees it or
+        // has moved the old data away already, and the publish assembles this upload's own bytes.
+        blobs.claim(ns, repo, expected);
         publish(ns, record, expected);
         blobs.link(ns, repo, expected);
         delete(ns, record);

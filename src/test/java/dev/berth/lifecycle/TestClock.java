@@ -8,7 +8,8 @@ import java.time.ZoneOffset;
 
 /** A clock that stands still until a test moves it, so ages are exact and no test sleeps. */
 final class TestClock extends Clock {
-    private Instant now;
+    // volatile: a scheduled collection reads it on its own thread
+    private volatile Instant now;
 
     TestClock(Instant start) {
         this.now = start;

@@ -1,0 +1,75 @@
+package dev.berth.lifecycle;
+
+import dev.berth.registry.Namespace;
+import dev.berth.storage.ObjectStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Garbage collection at a fixed interval inside {@code berth serve}, on a daemon thread. Each run takes the
+ * namespace's lease first, so among replicas sharing a store one collects at a time; the others skip that turn.
+ */
+public final class ScheduledGc implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ScheduledGc.class);
+
+    private final ScheduledExecutorService executor;
+    private final LeasedGc gc;
+    private final List<Namespace> namespaces;
+    private final GcOptions options;
+
+    private ScheduledGc(LeasedGc gc, List<Namespace> namespaces, GcOptions options) {
+        this.gc = gc;
+        this.namespaces = List.copyOf(namespaces);
+        this.options = options;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread thread = new Thread(r, "berth-gc");
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Starts collecting {@code namespaces} every {@code interval}, the first run one interval from now. */
+    public static ScheduledGc start(ObjectStore store, Clock clock, List<Namespace> namespaces, GcOptions options,
+            Duration interval) {
+        String holder = "serve-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
+        ScheduledGc scheduled = new ScheduledGc(new LeasedGc(store, clock, holder), namespaces, options);
+        long millis = Math.max(1, interval.toMillis());
+        scheduled.executor.scheduleWithFixedDelay(scheduled::runOnce, millis, millis, TimeUnit.MILLISECONDS);
+        log.info("gc scheduled every {} with a grace window of {}", interval, options.grace());
+        return scheduled;
+    }
+
+    private void runOnce() {
+        for (Namespace ns : namespaces) {
+            try {
+                Optional<GcReport> report = gc.collect(ns, options, GcListener.NONE);
+                if (report.isPresent()) {
+                    log.info("namespace {}: {}", ns.id(), report.get().summary());
+                } else {
+                    log.debug("namespace {}: gc skipped, another process holds the lease", ns.id());
+                }
+            } catch (RuntimeException e) {
+                // A failed run must not end the schedule: the next one starts from scratch and is just as safe.
+                log.error("namespace {}: gc failed: {}", ns.id(), e.toString(), e);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
