@@ -26,9 +26,13 @@ public interface AccessControl {
     void require(Principal caller, Action action, RepositoryName repository);
 
     /**
-     * Passes when {@code caller} may use the registry at all (the base endpoint {@code /v2/} and the catalog):
-     * any authenticated user, and the anonymous caller when anonymous pull is on.
+     * Passes for any authenticated caller: the base endpoint {@code /v2/}. The anonymous caller is challenged
+     * there even when it may pull, because clients (containers/image, docker) send credentials only to a
+     * registry whose base endpoint challenged them; those without credentials carry on anonymously.
      */
+    void requireAuthenticated(Principal caller);
+
+    /** Passes for any authenticated caller, and for the anonymous one when anonymous pull is on: the catalog. */
     void requireLogin(Principal caller);
 
     /** The repositories {@code caller} may pull: for mounts from them and for the catalog. */

@@ -13,6 +13,12 @@ public sealed interface Authentication {
      */
     record Rejected(String reason) implements Authentication {}
 
+    /**
+     * The credentials name nobody: an empty Basic user and password, which containers/image sends after a Basic
+     * challenge when it has no login. The caller is anonymous, as without a header.
+     */
+    record Anonymous() implements Authentication {}
+
     /** The credentials are of another kind (another scheme); the next authenticator may know them. */
     record NotMine() implements Authentication {}
 }

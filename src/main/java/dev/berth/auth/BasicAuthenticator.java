@@ -33,6 +33,9 @@ public final class BasicAuthenticator implements Authenticator {
         } catch (IllegalArgumentException e) {
             return new Authentication.Rejected("malformed Basic credentials");
         }
+        if (decoded.equals(":")) {
+            return new Authentication.Anonymous();
+        }
         int colon = decoded.indexOf(':');
         if (colon <= 0) {
             return new Authentication.Rejected("malformed Basic credentials");

@@ -62,6 +62,9 @@ public final class EnforcedAccess implements AccessControl {
                     log.info("login refused: {}", r.reason());
                     throw unauthorized("authentication failed: " + r.reason(), List.of());
                 }
+                case Authentication.Anonymous a -> {
+                    return anonymous;
+                }
                 case Authentication.NotMine n -> { }
             }
         }
@@ -80,6 +83,13 @@ public final class EnforcedAccess implements AccessControl {
         // The same answer whether or not the repository exists: the decision above never looked at the store.
         throw new RegistryException(403, List.of(new RegistryException.RegistryError(ErrorCode.DENIED,
                 "requested access to the resource is denied", details(List.of(access)))), Map.of());
+    }
+
+    @Override
+    public void requireAuthenticated(Principal caller) {
+        if (caller.anonymous()) {
+            throw unauthorized("authentication required", List.of());
+        }
     }
 
     @Override

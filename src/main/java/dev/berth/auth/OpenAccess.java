@@ -20,6 +20,11 @@ public final class OpenAccess implements AccessControl {
     }
 
     @Override
+    public void requireAuthenticated(Principal caller) {
+        // nobody needs to log in
+    }
+
+    @Override
     public void requireLogin(Principal caller) {
         // everybody may use the registry
     }

@@ -122,7 +122,7 @@ public final class RegistryHandler extends Handler.Abstract {
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
-            access.requireLogin(caller);
+            access.requireAuthenticated(caller);
             Responses.bytes(request, response, callback, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/v2/_catalog")) {
             only(method, "GET");

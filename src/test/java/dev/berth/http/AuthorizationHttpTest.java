@@ -123,6 +123,16 @@ class AuthorizationHttpTest {
     }
 
     @Test
+    void anEmptyBasicLoginIsTheAnonymousCaller() throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(anonymousPullServer.uri().resolve("/v2/team-a/app/tags/list"))
+                .header("Authorization", "Basic " + b64(":")).GET().build();
+        assertThat(client.send(request, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        HttpRequest push = HttpRequest.newBuilder(anonymousPullServer.uri().resolve("/v2/team-a/app/blobs/uploads/"))
+                .header("Authorization", "Basic " + b64(":")).POST(HttpRequest.BodyPublishers.noBody()).build();
+        assertThat(client.send(push, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void anonymousRequestsToRepositoriesAreChallengedWithWhatTheyNeeded() throws Exception {
         HttpResponse<String> response = send(server.uri(), "GET", "/v2/team-a/app/manifests/latest", null, null);
         assertThat(response.statusCode()).isEqualTo(401);
@@ -262,7 +272,8 @@ class AuthorizationHttpTest {
     @Test
     void anonymousPullLetsCallersWithoutCredentialsPullButNotPush() throws Exception {
         URI uri = anonymousPullServer.uri();
-        assertThat(send(uri, "GET", "/v2/", null, null).statusCode()).isEqualTo(200);
+        // The base endpoint still challenges, or clients holding credentials would never send them (see AuthIT).
+        assertThat(send(uri, "GET", "/v2/", null, null).statusCode()).isEqualTo(401);
         assertThat(send(uri, "GET", "/v2/other/secret/manifests/latest", null, null).statusCode()).isEqualTo(200);
         assertThat(catalog(uri, null)).contains("team-a/app", "other/secret", "drop/box");
         HttpResponse<String> push = send(uri, "POST", "/v2/team-a/app/blobs/uploads/", null, null);
