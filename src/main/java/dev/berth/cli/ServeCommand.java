@@ -123,7 +123,7 @@ final class ServeCommand implements Callable<Integer> {
             lines.add(String.format("  %-26s %s", key.path(), key.envName()));
             lines.addAll(wrap(key.description(), "      ", HELP_WIDTH));
         }
-        lines.add("Sections that mean something by being there (any of their variables switches them on):");
+        lines.add("Switched sections (on when present, even empty, or when any of their keys is set):");
         for (ConfigKey section : ConfigKeys.SWITCHED_SECTIONS) {
             lines.add("  " + section.path());
             lines.addAll(wrap(section.description(), "      ", HELP_WIDTH));
