@@ -43,6 +43,9 @@ public final class EnforcedAccess implements AccessControl {
         if (auth.htpasswd().isEmpty()) {
             log.warn("auth.htpasswd is not set: no user can log in; only what anonymous may do is allowed");
         }
+        if (auth.token().enabled()) {
+            log.warn("auth.token.enabled is set, but this version of Berth serves no tokens yet: Basic only");
+        }
         Optional<HtpasswdFile> users = auth.htpasswd().map(HtpasswdFile::new);
         return new EnforcedAccess(List.of(new BasicAuthenticator(users, groups)), new AccessRules(auth, groups),
                 groups, auth.anonymousPull());
