@@ -56,8 +56,12 @@ public final class BerthServer implements AutoCloseable {
         return new BerthServer(jetty, uri, backend);
     }
 
-    /** Opens the configured backend; {@link #start(BerthConfig, ObjectStore)} adds the checks every backend shares. */
-    static ObjectStore openStore(BerthConfig config) {
+    /**
+     * Opens the configured backend, unwrapped: {@link #start(BerthConfig, ObjectStore)} adds the checks every backend
+     * shares, and other commands wrap it in {@link CheckedStore} themselves. The caller closes it when it is
+     * {@link AutoCloseable}.
+     */
+    public static ObjectStore openStore(BerthConfig config) {
         return switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
             case S3 -> S3Store.open(s3Settings(config.storage().s3()));

@@ -46,6 +46,7 @@ public final class Main implements Callable<Integer> {
             PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(env, runner));
+        cli.addSubcommand(new ScrubCommand(env));
         cli.addSubcommand(UserCommand.commandLine(env, in));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
         cli.setOut(out);

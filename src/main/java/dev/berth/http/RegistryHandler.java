@@ -7,6 +7,7 @@ import dev.berth.auth.Principal;
 import dev.berth.registry.BlobInfo;
 import dev.berth.registry.ChunkRange;
 import dev.berth.registry.ClientDisconnectedException;
+import dev.berth.registry.CorruptBlobException;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.IncomingChunk;
 import dev.berth.registry.ManifestStore;
@@ -183,9 +184,12 @@ public final class RegistryHandler extends Handler.Abstract {
         Optional<ByteRange> range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), blob.size());
         long offset = range.map(ByteRange::start).orElse(0L);
         long length = range.map(ByteRange::length).orElse(blob.size());
-        boolean body = !"HEAD".equals(request.getMethod()) && length > 0;
-        // Opened before any header is set, so a backend that fails to open it gets a plain 5xx answer.
-        InputStream in = body ? registry.blobs().open(ns(), digest, offset, length) : InputStream.nullInputStream();
+        boolean get = !"HEAD".equals(request.getMethod());
+        boolean body = get && length > 0;
+        // Opened before any header is set, so a backend that fails to open it gets a plain 5xx answer. The reader
+        // hashes full reads as the verify-on-read policy asks, and fails the read of a wrong blob's last bytes
+        // instead of returning them, so this loop never writes the whole of a corrupt blob.
+        InputStream in = get ? registry.reader().open(ns(), blob, offset, length) : InputStream.nullInputStream();
         var headers = response.getHeaders();
         headers.put("Docker-Content-Digest", digest.toString());
         headers.put(HttpHeader.ETAG, "\"" + digest + "\"");
@@ -230,6 +234,8 @@ public final class RegistryHandler extends Handler.Abstract {
     private static int readFromStore(InputStream in, byte[] buffer) throws StoreReadException {
         try {
             return in.read(buffer);
+        } catch (CorruptBlobException e) {
+            throw new StoreReadException(e.getMessage());
         } catch (IOException e) {
             throw new StoreReadException(e.toString());
         }

@@ -3,6 +3,7 @@ package dev.berth.registry;
 import dev.berth.config.BerthConfig;
 import dev.berth.storage.ObjectStore;
 import java.time.Clock;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * The registry domain over one object store: blobs, uploads, manifests, tags, referrers and the catalog.
@@ -11,16 +12,20 @@ import java.time.Clock;
  * @param uploads blob uploads
  * @param manifests manifests, tags and referrers
  * @param catalog the repositories of each namespace
+ * @param reader blob reads for serving, verified as the verify-on-read policy asks
  */
-public record Registry(BlobStore blobs, UploadService uploads, ManifestStore manifests, Catalog catalog) {
+public record Registry(BlobStore blobs, UploadService uploads, ManifestStore manifests, Catalog catalog,
+        BlobReader reader) {
 
     /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
     public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
         Catalog catalog = new Catalog(store);
         BlobStore blobs = new BlobStore(store, catalog);
+        BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
+                () -> ThreadLocalRandom.current().nextDouble());
         return new Registry(blobs, new UploadService(store, blobs, clock),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex()),
-                catalog);
+                catalog, reader);
     }
 }

@@ -25,6 +25,29 @@ public final class StorageLayout {
         return data.substring(0, data.length() - "data".length()) + "holders/";
     }
 
+    /**
+     * The marker that a blob's bytes passed verification on a read; it holds the etag of the version verified, so a
+     * blob written again (a new etag) is verified again on its next read.
+     */
+    public static String blobVerified(Namespace ns, Digest d) {
+        String data = blobData(ns, d);
+        return data.substring(0, data.length() - "data".length()) + "verified";
+    }
+
+    /** The prefix of everything quarantined in a namespace. */
+    public static String quarantinePrefix(Namespace ns) {
+        return ns.id() + "/quarantine/";
+    }
+
+    /**
+     * Where one quarantined copy of a blob lives: {@code data} (the bytes moved out of the blob's place) and
+     * {@code record} (why and when) under a prefix unique to this quarantine, as a blob may be quarantined again
+     * after a re-push.
+     */
+    public static String quarantined(Namespace ns, Digest d, String stamp) {
+        return quarantinePrefix(ns) + d.algorithm().id() + "/" + d.hex() + "/" + stamp + "/";
+    }
+
     /** The prefix under which every blob of a namespace lives. */
     public static String blobsPrefix(Namespace ns) {
         return ns.id() + "/blobs/";
@@ -33,6 +56,11 @@ public final class StorageLayout {
     /** The link that makes a blob visible in a repository. */
     public static String blobLink(Namespace ns, RepositoryName repo, Digest d) {
         return repository(ns, repo) + "_blobs/" + d.algorithm().id() + "/" + d.hex();
+    }
+
+    /** The prefix of every blob link of a repository; the algorithm and hex follow it. */
+    public static String blobLinksPrefix(Namespace ns, RepositoryName repo) {
+        return repository(ns, repo) + "_blobs/";
     }
 
     /** The link that makes a manifest visible in a repository; it holds the manifest's media type. */

@@ -9,6 +9,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 /**
  * Keystone v3 password auth scoped to a project: {@code POST <auth-url>/auth/tokens}; the token comes back in
@@ -33,22 +35,53 @@ record KeystoneV3Auth(URI authUrl, String user, String password, String project,
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new StorageException("keystone auth at " + tokens + " failed: " + e, e);
+            throw new StorageException("Keystone auth at " + tokens + " as " + user + " failed: " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new StorageException("interrupted during keystone auth at " + tokens, e);
+            throw new StorageException("interrupted during Keystone auth at " + tokens, e);
         }
         if (response.statusCode() != 201 && response.statusCode() != 200) {
-            throw new StorageException("keystone auth at " + tokens + " as " + user + " answered "
-                    + response.statusCode() + ": " + response.body());
+            // Keystone's error message, never the request: that holds the password.
+            throw new StorageException("Keystone at " + tokens + " refused user " + user + " (domain " + domain
+                    + ", project " + project + "): " + response.statusCode() + " " + errorMessage(response.body()));
         }
         String token = response.headers().firstValue("X-Subject-Token")
-                .orElseThrow(() -> new StorageException("keystone at " + tokens + " returned no X-Subject-Token"));
+                .orElseThrow(() -> new StorageException("Keystone at " + tokens + " returned no X-Subject-Token"));
+        JsonNode body;
         try {
-            return new SwiftSession(token, objectStoreEndpoint(JSON.readTree(response.body())));
+            body = JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new StorageException("keystone at " + tokens + " returned an unreadable token: " + e, e);
+            throw new StorageException("Keystone at " + tokens + " returned an unreadable token: " + e, e);
         }
+        return new SwiftSession(token, objectStoreEndpoint(body), renewal(body.path("token")));
+    }
+
+    /**
+     * When to renew the token: from its lifetime as Keystone states it (expires_at - issued_at), counted from now,
+     * so a clock that differs from Keystone's does not matter. Null when Keystone says neither.
+     */
+    private static Instant renewal(JsonNode token) {
+        try {
+            Instant issued = Instant.parse(token.path("issued_at").asText());
+            Instant expires = Instant.parse(token.path("expires_at").asText());
+            Duration lifetime = Duration.between(issued, expires);
+            return lifetime.isNegative() || lifetime.isZero() ? null : SwiftSession.renewalFor(lifetime);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /** The {@code error.message} of a Keystone error body, else the start of the body. */
+    private static String errorMessage(String body) {
+        try {
+            String message = JSON.readTree(body).path("error").path("message").asText("");
+            if (!message.isEmpty()) {
+                return message;
+            }
+        } catch (IOException e) {
+            // not JSON: shown as it came
+        }
+        return body.length() > 200 ? body.substring(0, 200) + "..." : body;
     }
 
     private String requestBody() {
@@ -79,7 +112,7 @@ record KeystoneV3Auth(URI authUrl, String user, String password, String project,
                 }
             }
         }
-        throw new StorageException("keystone at " + authUrl + " lists no public object-store endpoint"
+        throw new StorageException("Keystone at " + authUrl + " lists no public object-store endpoint"
                 + (region.isEmpty() ? "" : " in region " + region) + " for project " + project);
     }
 

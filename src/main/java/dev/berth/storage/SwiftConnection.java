@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -86,14 +87,20 @@ final class SwiftConnection {
         return URI.create(current.storageUrl() + path);
     }
 
-    /** The session in use, authenticating on first use. */
+    /**
+     * The session in use, authenticating on first use and again shortly before the token expires: a request whose
+     * body cannot be sent twice gets no second try after a 401, so it must not meet an expired token.
+     */
     SwiftSession session() {
         SwiftSession current = session;
-        if (current != null) {
+        if (current != null && !current.due(Instant.now())) {
             return current;
         }
         synchronized (this) {
-            if (session == null) {
+            if (session == null || session.due(Instant.now())) {
+                if (session != null) {
+                    log.info("swift token expires soon, authenticating again with {}", auth);
+                }
                 session = auth.authenticate(http);
                 authentications++;
             }

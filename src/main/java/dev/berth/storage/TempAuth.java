@@ -6,6 +6,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 
 /** Swift's v1 auth (tempauth, swauth): {@code GET auth-url} with user and key headers. */
 record TempAuth(URI authUrl, String user, String key, Duration timeout) implements SwiftAuth {
@@ -36,7 +37,17 @@ record TempAuth(URI authUrl, String user, String key, Duration timeout) implemen
         if (token == null || storage == null) {
             throw new StorageException("swift auth at " + authUrl + " returned no X-Auth-Token or X-Storage-Url");
         }
-        return new SwiftSession(token, URI.create(storage));
+        return new SwiftSession(token, URI.create(storage), renewal(response));
+    }
+
+    /** From X-Auth-Token-Expires (seconds left), which tempauth sends; null without it. */
+    private static Instant renewal(HttpResponse<?> response) {
+        try {
+            long seconds = Long.parseLong(response.headers().firstValue("X-Auth-Token-Expires").orElse("").trim());
+            return seconds > 0 ? SwiftSession.renewalFor(Duration.ofSeconds(seconds)) : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -135,6 +136,24 @@ class SwiftStoreBackendTest {
         connection.useSession(new SwiftSession("AUTH_tk00000000000000000000000000000001", account));
         assertThat(store.read("ns/after-expiry")).hasSize(300_000);
         assertThat(connection.authentications()).isEqualTo(before + 2);
+    }
+
+    @Test
+    void aTokenDueForRenewalIsReplacedBeforeTheRequest() {
+        SwiftStore store = raw(SwiftLimits.defaults());
+        SwiftConnection connection = store.connection();
+        SwiftSession current = connection.session();
+        int before = connection.authentications();
+        // tempauth says how long its tokens last (X-Auth-Token-Expires, a day by default).
+        assertThat(current.renewAt()).isAfter(Instant.now().plus(Duration.ofHours(1)));
+        // Still valid at Swift, but due: renewed without a 401, which a streamed body could not survive.
+        connection.useSession(new SwiftSession(current.token(), current.storageUrl(), Instant.now().minusSeconds(1)));
+
+        store.put("ns/due", Patterns.stream(26, 0, 1000), 1000, PutCondition.ifAbsent());
+
+        assertThat(connection.authentications()).isEqualTo(before + 1);
+        assertThat(connection.session().renewAt()).isAfter(Instant.now());
+        assertThat(store.read("ns/due")).hasSize(1000);
     }
 
     @Test

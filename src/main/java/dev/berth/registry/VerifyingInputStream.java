@@ -1,0 +1,89 @@
+package dev.berth.registry;
+
+import dev.berth.registry.digest.Digest;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+
+/**
+ * Hashes a whole blob as it is read and checks the digest before handing out the blob's last bytes: the read that
+ * reaches the expected length returns only once the bytes hash right, and throws {@link CorruptBlobException}
+ * instead when they do not. A caller that forwards bytes as it reads them therefore never forwards a whole wrong
+ * blob. A stream that ends early is never checked; the caller sees it short.
+ */
+final class VerifyingInputStream extends FilterInputStream {
+    /** What to do once the bytes are hashed. */
+    interface Outcome {
+        /** The bytes hash to the digest. */
+        void verified();
+
+        /** The bytes hash to {@code actual}; returns the failure to throw. */
+        CorruptBlobException corrupt(Digest actual);
+    }
+
+    private final Digest expected;
+    private final long length;
+    private final MessageDigest md;
+    private final Outcome outcome;
+    private long count;
+    private boolean checked;
+
+    VerifyingInputStream(InputStream in, Digest expected, long length, Outcome outcome) {
+        super(in);
+        this.expected = expected;
+        this.length = length;
+        this.md = BlobHasher.newDigest(expected.algorithm());
+        this.outcome = outcome;
+    }
+
+    /** Checks an empty blob, which has no bytes to stream: its digest must be the digest of nothing. */
+    static void check(Digest expected, Outcome outcome) throws CorruptBlobException {
+        Digest actual = new Digest(expected.algorithm(),
+                HexFormat.of().formatHex(BlobHasher.newDigest(expected.algorithm()).digest()));
+        if (!actual.equals(expected)) {
+            throw outcome.corrupt(actual);
+        }
+        outcome.verified();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        int n = read(one, 0, 1);
+        return n <= 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+        int n = super.read(b, off, len);
+        if (n <= 0) {
+            return n;
+        }
+        if (count + n > length) {
+            throw new IOException("the store returned more than the " + length + " bytes of blob " + expected);
+        }
+        md.update(b, off, n);
+        count += n;
+        if (count == length && !checked) {
+            checked = true;
+            Digest actual = new Digest(expected.algorithm(), HexFormat.of().formatHex(md.digest()));
+            if (!actual.equals(expected)) {
+                throw outcome.corrupt(actual); // these n bytes, the last ones, are never handed out
+            }
+            outcome.verified();
+        }
+        return n;
+    }
+
+    @Override
+    public long skip(long n) throws IOException {
+        throw new IOException("a verified read cannot skip bytes: they would not be hashed");
+    }
+
+    @Override
+    public boolean markSupported() {
+        return false;
+    }
+}
