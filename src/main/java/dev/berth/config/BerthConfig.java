@@ -319,7 +319,8 @@ public record BerthConfig(
 
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
-        return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
@@ -329,27 +330,32 @@ public record BerthConfig(
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
-        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
-        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
-        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another lifecycle section. */
     public BerthConfig withLifecycle(Lifecycle newLifecycle) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with access control ({@code Optional.empty()}: off). */
@@ -366,6 +372,7 @@ public record BerthConfig(
 
     /** This configuration with another verify-on-read section. */
     public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead, auth, tls);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead,
+                auth, tls);
     }
 }
