@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
  * repeats a request per {@link SwiftRetryPolicy} as long as its body can be sent again.
  */
 final class SwiftConnection {
+    /** Authentication attempts when the connection, not the auth server, fails. */
+    private static final int AUTH_ATTEMPTS = 3;
     private static final Logger log = LoggerFactory.getLogger(SwiftConnection.class);
 
     private final HttpClient http;
@@ -101,7 +103,7 @@ final class SwiftConnection {
                 if (session != null) {
                     log.info("swift token expires soon, authenticating again with {}", auth);
                 }
-                session = auth.authenticate(http);
+                session = authenticate();
                 authentications++;
             }
             return session;
@@ -112,8 +114,31 @@ final class SwiftConnection {
     synchronized void renew(SwiftSession stale) {
         if (session == null || session.equals(stale)) {
             log.info("swift token refused, authenticating again with {}", auth);
-            session = auth.authenticate(http);
+            session = authenticate();
             authentications++;
+        }
+    }
+
+    /**
+     * Authenticates, trying again when the connection failed rather than the server answering: a pooled connection
+     * the auth server closed while idle fails the first request on it.
+     */
+    private SwiftSession authenticate() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return auth.authenticate(http);
+            } catch (StorageException e) {
+                if (!(e.getCause() instanceof java.io.IOException) || attempt >= AUTH_ATTEMPTS) {
+                    throw e;
+                }
+                log.info("swift auth attempt {} failed, trying again: {}", attempt, e.getMessage());
+                try {
+                    Thread.sleep(100L * attempt);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
         }
     }
 
