@@ -1,5 +1,8 @@
 package dev.berth;
 
+import dev.berth.auth.AccessControl;
+import dev.berth.auth.EnforcedAccess;
+import dev.berth.auth.OpenAccess;
 import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
 import dev.berth.lifecycle.GcOptions;
@@ -47,7 +50,13 @@ public final class BerthServer implements AutoCloseable {
     public static BerthServer start(BerthConfig config, ObjectStore backend) throws Exception {
         ObjectStore store = CheckedStore.of(backend);
         Registry registry = Registry.open(store, config, Clock.systemUTC());
-        Server jetty = HttpServerFactory.create(config, registry);
+        if (config.tls().isPresent()) {
+            // Serving plain HTTP to someone who configured TLS would send passwords in the clear: refuse instead.
+            throw new IllegalStateException("tls is configured, but this version of Berth cannot serve TLS yet;"
+                    + " remove the tls section and terminate TLS in a proxy in front of Berth");
+        }
+        AccessControl access = config.auth().<AccessControl>map(EnforcedAccess::from).orElseGet(OpenAccess::new);
+        Server jetty = HttpServerFactory.create(config, registry, access);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);
         BerthConfig.Gc gc = config.lifecycle().gc();

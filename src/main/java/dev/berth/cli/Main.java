@@ -30,7 +30,7 @@ public final class Main implements Callable<Integer> {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        System.exit(run(args, System.getenv(), ServeCommand::serveUntilStopped, out, err));
+        System.exit(run(args, System.getenv(), ServeCommand::serveUntilStopped, System.in, out, err));
     }
 
     /**
@@ -38,9 +38,16 @@ public final class Main implements Callable<Integer> {
      * does with the finished configuration, so tests can see it without starting a server.
      */
     static int run(String[] args, Map<String, String> env, ServerRunner runner, PrintWriter out, PrintWriter err) {
+        return run(args, env, runner, InputStream.nullInputStream(), out, err);
+    }
+
+    /** As above, with {@code in} as standard input (where {@code berth user add --password-stdin} reads). */
+    static int run(String[] args, Map<String, String> env, ServerRunner runner, InputStream in, PrintWriter out,
+            PrintWriter err) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(env, runner));
         cli.addSubcommand(new ScrubCommand(env));
+        cli.addSubcommand(UserCommand.commandLine(env, in));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
         cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
         cli.setOut(out);

@@ -123,6 +123,11 @@ final class ServeCommand implements Callable<Integer> {
             lines.add(String.format("  %-26s %s", key.path(), key.envName()));
             lines.addAll(wrap(key.description(), "      ", HELP_WIDTH));
         }
+        lines.add("Switched sections (on when present, even empty, or when any of their keys is set):");
+        for (ConfigKey section : ConfigKeys.SWITCHED_SECTIONS) {
+            lines.add("  " + section.path());
+            lines.addAll(wrap(section.description(), "      ", HELP_WIDTH));
+        }
         lines.add("");
         lines.add("Durations are written 30s, 5m, 24h, 7d; sizes 1024 (bytes), 512KiB, 4MiB, 1GiB.");
         lines.add("The ./berth launcher also reads BERTH_JAVA (the java to run) and");

@@ -2,7 +2,10 @@ package dev.berth.config;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 
@@ -18,6 +21,8 @@ import java.util.OptionalInt;
  * @param delete whether DELETE is allowed
  * @param lifecycle garbage collection, expiry and retention
  * @param verifyOnRead whether blob reads are hashed while they stream
+ * @param auth access control; empty: every caller may do everything (the {@code auth} section switches it on)
+ * @param tls the TLS listener's certificates; empty: plain HTTP
  */
 public record BerthConfig(
         String listen,
@@ -27,7 +32,9 @@ public record BerthConfig(
         Validation validation,
         Delete delete,
         Lifecycle lifecycle,
-        VerifyOnRead verifyOnRead) {
+        VerifyOnRead verifyOnRead,
+        Optional<Auth> auth,
+        Optional<Tls> tls) {
 
     /**
      * The storage backend and the settings of each driver; only the chosen driver's section is used.
@@ -203,6 +210,100 @@ public record BerthConfig(
     /** When blob reads are verified. */
     public enum VerifyPolicy { ALWAYS, SAMPLE, OFF }
 
+    /**
+     * Access control: who may call, and what each caller may do on which repository. Present when the
+     * configuration has an {@code auth} section, even an empty one; then everything not granted is denied.
+     *
+     * @param htpasswd the users and their bcrypt password hashes, re-read when it changes; empty: no users
+     * @param anonymousPull whether callers without credentials (and so every caller) may pull every repository
+     * @param token the bearer-token service's settings
+     * @param groups group name to the user names in it
+     * @param rules the grants; a caller may do the union of what every matching rule grants
+     */
+    public record Auth(Optional<Path> htpasswd, boolean anonymousPull, Token token,
+            Map<String, List<String>> groups, List<AccessRule> rules) {
+        public Auth {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            groups.forEach((name, users) -> copy.put(name, List.copyOf(users)));
+            groups = Collections.unmodifiableMap(copy);
+            rules = List.copyOf(rules);
+        }
+
+        /** No users, no anonymous pull, no rules: everything is denied. */
+        public static Auth defaults() {
+            return new Auth(Optional.empty(), false, Token.defaults(), Map.of(), List.of());
+        }
+
+        /** This section with another htpasswd file. */
+        public Auth withHtpasswd(Optional<Path> newHtpasswd) {
+            return new Auth(newHtpasswd, anonymousPull, token, groups, rules);
+        }
+
+        /** This section with anonymous pull switched. */
+        public Auth withAnonymousPull(boolean newAnonymousPull) {
+            return new Auth(htpasswd, newAnonymousPull, token, groups, rules);
+        }
+
+        /** This section with other token settings. */
+        public Auth withToken(Token newToken) {
+            return new Auth(htpasswd, anonymousPull, newToken, groups, rules);
+        }
+
+        /** This section with other groups. */
+        public Auth withGroups(Map<String, List<String>> newGroups) {
+            return new Auth(htpasswd, anonymousPull, token, newGroups, rules);
+        }
+
+        /** This section with other rules. */
+        public Auth withRules(List<AccessRule> newRules) {
+            return new Auth(htpasswd, anonymousPull, token, groups, newRules);
+        }
+    }
+
+    /**
+     * The bearer-token service (the Docker/OCI token flow).
+     *
+     * @param enabled whether tokens are issued and accepted
+     * @param issuer the {@code iss} of the tokens
+     * @param expiry how long a token is valid
+     */
+    public record Token(boolean enabled, String issuer, Duration expiry) {
+        /** Off, issuer {@code berth}, 5 minutes. */
+        public static Token defaults() {
+            return new Token(false, "berth", Duration.ofMinutes(5));
+        }
+    }
+
+    /**
+     * One grant: the actions that the named users and groups may do on the repositories a glob matches.
+     *
+     * @param repositories the glob ({@code *} within a path component, {@code **} across)
+     * @param users user names; {@code anonymous} stands for callers without credentials
+     * @param groups group names from {@link Auth#groups()}
+     * @param actions lower-case actions: {@code pull}, {@code push}, {@code delete}, {@code admin}
+     */
+    public record AccessRule(String repositories, List<String> users, List<String> groups, List<String> actions) {
+        public AccessRule {
+            users = List.copyOf(users);
+            groups = List.copyOf(groups);
+            actions = List.copyOf(actions);
+        }
+    }
+
+    /**
+     * The TLS listener.
+     *
+     * @param cert the PEM certificate chain
+     * @param key the PEM private key
+     * @param clientCa the PEM CA certificates that client certificates are checked against; empty: no mTLS
+     */
+    public record Tls(Optional<Path> cert, Optional<Path> key, Optional<Path> clientCa) {
+        /** Nothing configured. */
+        public static Tls defaults() {
+            return new Tls(Optional.empty(), Optional.empty(), Optional.empty());
+        }
+    }
+
     /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}. */
     public static BerthConfig defaults() {
         return new BerthConfig("localhost:5000", "",
@@ -212,46 +313,66 @@ public record BerthConfig(
                 new Delete(true),
                 new Lifecycle(new Gc(Optional.empty(), Duration.ofHours(1), false),
                         new Uploads(Duration.ofHours(24)), new Tags(Optional.empty()), List.of()),
-                new VerifyOnRead(VerifyPolicy.SAMPLE, 0.01));
+                new VerifyOnRead(VerifyPolicy.SAMPLE, 0.01),
+                Optional.empty(), Optional.empty());
     }
 
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
-        return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead);
+        return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
     public BerthConfig withPublicUrl(String url) {
-        return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead);
+        return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls);
     }
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
-        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead);
+        return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
-        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead);
+        return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
-        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead);
+        return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls);
     }
 
     /** This configuration with another lifecycle section. */
     public BerthConfig withLifecycle(Lifecycle newLifecycle) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead,
+                auth, tls);
+    }
+
+    /** This configuration with access control ({@code Optional.empty()}: off). */
+    public BerthConfig withAuth(Optional<Auth> newAuth) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                newAuth, tls);
+    }
+
+    /** This configuration with a TLS section ({@code Optional.empty()}: plain HTTP). */
+    public BerthConfig withTls(Optional<Tls> newTls) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, newTls);
     }
 
     /** This configuration with another verify-on-read section. */
     public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
-        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead);
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead,
+                auth, tls);
     }
 }

@@ -103,14 +103,20 @@ final class ConfigFile {
                     // "key:" with nothing after it, or "~", is YAML's null; read as empty text, which keys such
                     // as public-url accept and the others reject by name.
                     settings.add(new Setting(path, isNull(value) ? "" : value.getValue(), at(keyNode)));
-                } else if (valueNode instanceof SequenceNode && ConfigKeys.LIST_KEYS.contains(path)) {
-                    // A list reaches its key as YAML flow text, the same form the environment writes it in.
+                } else if ((valueNode instanceof SequenceNode || valueNode instanceof MappingNode)
+                        && ConfigKeys.LIST_KEYS.contains(path)) {
+                    // A list (or map) reaches its key as YAML flow text, the same form the environment writes it in.
                     settings.add(new Setting(path, flowText(valueNode), at(keyNode)));
                 } else {
                     problems.add(at(keyNode) + ": " + path + ": expected a single value, found "
                             + describe(valueNode));
                 }
             } else if (ConfigKeys.isSection(path)) {
+                if (ConfigKeys.findSection(path).isPresent()
+                        && (valueNode instanceof MappingNode || isNull(valueNode))) {
+                    // "auth: {}" or "auth:" alone still means something: the section is there, so it is on.
+                    settings.add(new Setting(path, "", at(keyNode)));
+                }
                 if (valueNode instanceof MappingNode inner) {
                     walk(path, inner);
                 } else if (!isNull(valueNode)) { // an empty section, all of it commented out, is fine

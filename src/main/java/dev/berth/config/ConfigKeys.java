@@ -1,11 +1,14 @@
 package dev.berth.config;
 
+import dev.berth.config.BerthConfig.Auth;
 import dev.berth.config.BerthConfig.Delete;
 import dev.berth.config.BerthConfig.Filesystem;
 import dev.berth.config.BerthConfig.Gc;
 import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
 import dev.berth.config.BerthConfig.Tags;
+import dev.berth.config.BerthConfig.Tls;
+import dev.berth.config.BerthConfig.Token;
 import dev.berth.config.BerthConfig.Uploads;
 import dev.berth.config.BerthConfig.VerifyOnRead;
 import dev.berth.config.BerthConfig.VerifyPolicy;
@@ -18,6 +21,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -124,10 +128,44 @@ public final class ConfigKeys {
                             c.verifyOnRead().rate()))),
             new ConfigKey("verify-on-read.rate",
                     "share of later reads verified under the sample policy, from 0 to 1, e.g. 0.01",
-                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(c.verifyOnRead().policy(), fraction(v)))));
+                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(c.verifyOnRead().policy(), fraction(v)))),
+            authKey("htpasswd", "htpasswd file of users with bcrypt hashes (htpasswd -B, berth user add),"
+                    + " re-read when it changes; empty: no users", (a, v) -> a.withHtpasswd(optionalPath(v))),
+            authKey("anonymous-pull", "callers without credentials may pull every repository: true | false",
+                    (a, v) -> a.withAnonymousPull(bool(v))),
+            authKey("token.enabled", "issue and accept bearer tokens (the Docker token flow; not served yet):"
+                    + " true | false", (a, v) -> a.withToken(new Token(bool(v), a.token().issuer(),
+                            a.token().expiry()))),
+            authKey("token.issuer", "the iss claim of the tokens, e.g. berth",
+                    (a, v) -> a.withToken(new Token(a.token().enabled(), required(v), a.token().expiry()))),
+            authKey("token.expiry", "how long a token is valid, e.g. 5m",
+                    (a, v) -> a.withToken(new Token(a.token().enabled(), a.token().issuer(), positive(v)))),
+            authKey("groups", "a map of group names to user lists, e.g. {admins: [carol, dave]}",
+                    (a, v) -> a.withGroups(AuthRules.parseGroups(v))),
+            authKey("rules", "a list of grants {repositories: GLOB, users: [NAME], groups: [GROUP],"
+                    + " actions: [pull, push, delete, admin]}; what every matching rule grants is allowed,"
+                    + " everything else denied; the user anonymous stands for callers without credentials",
+                    (a, v) -> a.withRules(AuthRules.parseRules(v))),
+            tlsKey("cert", "PEM certificate chain of the TLS listener (not served yet)",
+                    (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
+            tlsKey("key", "PEM private key of the TLS listener",
+                    (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
+            tlsKey("client-ca", "PEM CA certificates that client certificates must chain to; empty: no mTLS",
+                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))));
+
+    /**
+     * Sections whose mere presence in the file means something, even written empty ({@code auth: {}}): binding
+     * one switches it on. Setting any key inside them switches them on too.
+     */
+    public static final List<ConfigKey> SWITCHED_SECTIONS = List.of(
+            new ConfigKey("auth", "present (even as auth: {}): access control is on and denies what no rule"
+                    + " grants; absent: every caller may do everything",
+                    (c, v) -> c.withAuth(Optional.of(c.auth().orElseGet(Auth::defaults)))),
+            new ConfigKey("tls", "present: serve HTTPS with tls.cert and tls.key (not served yet)",
+                    (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults)))));
 
     /** Keys whose value is a list in the file, written as YAML flow text in the environment. */
-    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention");
+    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules");
 
     private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
         return new ConfigKey("storage.s3." + name, description,
@@ -143,6 +181,16 @@ public final class ConfigKeys {
             BiFunction<Lifecycle, String, Lifecycle> set) {
         return new ConfigKey("lifecycle." + name, description,
                 (c, v) -> c.withLifecycle(set.apply(c.lifecycle(), v)));
+    }
+
+    private static ConfigKey authKey(String name, String description, BiFunction<Auth, String, Auth> set) {
+        return new ConfigKey("auth." + name, description,
+                (c, v) -> c.withAuth(Optional.of(set.apply(c.auth().orElseGet(Auth::defaults), v))));
+    }
+
+    private static ConfigKey tlsKey(String name, String description, BiFunction<Tls, String, Tls> set) {
+        return new ConfigKey("tls." + name, description,
+                (c, v) -> c.withTls(Optional.of(set.apply(c.tls().orElseGet(Tls::defaults), v))));
     }
 
     /** {@code BERTH_} variables the {@code ./berth} launcher reads itself; the loader lets them pass. */
@@ -163,6 +211,11 @@ public final class ConfigKeys {
     /** The key at a dotted path, if there is one. */
     public static Optional<ConfigKey> find(String path) {
         return ALL.stream().filter(k -> k.path().equals(path)).findFirst();
+    }
+
+    /** The switched section at a dotted path, if there is one. */
+    public static Optional<ConfigKey> findSection(String path) {
+        return SWITCHED_SECTIONS.stream().filter(k -> k.path().equals(path)).findFirst();
     }
 
     /** The key an environment variable sets, if any. */
@@ -295,6 +348,19 @@ public final class ConfigKeys {
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("'" + text + "' is not a path: " + e.getReason());
         }
+    }
+
+    /** A path, or empty text for none. */
+    static Optional<Path> optionalPath(String text) {
+        return text.isEmpty() ? Optional.empty() : Optional.of(path(text));
+    }
+
+    static Duration positive(String text) {
+        Duration duration = Durations.parse(text);
+        if (duration.isZero() || duration.isNegative()) {
+            throw new IllegalArgumentException("'" + text + "' is too short (write e.g. 5m)");
+        }
+        return duration;
     }
 
     static String required(String text) {

@@ -32,7 +32,9 @@ public final class ConfigLoader {
 
         BerthConfig config = BerthConfig.defaults();
         for (Setting setting : settings) {
-            ConfigKey key = ConfigKeys.find(setting.key()).orElse(null);
+            ConfigKey key = ConfigKeys.find(setting.key())
+                    .or(() -> ConfigKeys.findSection(setting.key()))
+                    .orElse(null);
             if (key == null) {
                 problems.add(setting.origin() + ": unknown key '" + setting.key() + "'");
                 continue;
@@ -45,6 +47,8 @@ public final class ConfigLoader {
         }
         if (problems.isEmpty()) {
             problems.addAll(driverProblems(config.storage()));
+            config.auth().ifPresent(auth -> problems.addAll(authProblems(auth)));
+            config.tls().ifPresent(tls -> problems.addAll(tlsProblems(tls)));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -75,6 +79,28 @@ public final class ConfigLoader {
             default -> { }
         }
         return problems;
+    }
+
+    /** What the auth section's keys get wrong together: a rule naming a group that no key defines. */
+    static List<String> authProblems(BerthConfig.Auth auth) {
+        List<String> problems = new ArrayList<>();
+        for (int i = 0; i < auth.rules().size(); i++) {
+            for (String group : auth.rules().get(i).groups()) {
+                if (!auth.groups().containsKey(group)) {
+                    problems.add("auth.rules: rule " + (i + 1) + ": groups: no group '" + group + "' in auth.groups"
+                            + ConfigKeys.didYouMean(group, auth.groups().keySet()));
+                }
+            }
+        }
+        return problems;
+    }
+
+    /** A TLS listener needs both its certificate and its key. */
+    static List<String> tlsProblems(BerthConfig.Tls tls) {
+        if (tls.cert().isEmpty() || tls.key().isEmpty()) {
+            return List.of("tls: cert and key are both required when the tls section is present");
+        }
+        return List.of();
     }
 
     /** Settings from {@code BERTH_} variables; a variable matching no key is a problem, as a typo would be. */

@@ -1,5 +1,6 @@
 package dev.berth.http;
 
+import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.Registry;
 import java.net.URI;
@@ -14,8 +15,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpServerFactory {
     private HttpServerFactory() {}
 
-    /** A Jetty server, not yet started, serving {@code registry} as {@code config} says. */
-    public static Server create(BerthConfig config, Registry registry) {
+    /** A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in. */
+    public static Server create(BerthConfig config, Registry registry, AccessControl access) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -31,7 +32,7 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
-        server.setHandler(new RegistryHandler(registry, config.publicUrl(), config.delete().enabled()));
+        server.setHandler(new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access));
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(30_000);
         return server;

@@ -1,6 +1,9 @@
 package dev.berth.http;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.auth.AccessControl;
+import dev.berth.auth.Action;
+import dev.berth.auth.Principal;
 import dev.berth.registry.BlobInfo;
 import dev.berth.registry.ChunkRange;
 import dev.berth.registry.ClientDisconnectedException;
@@ -28,6 +31,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
@@ -62,11 +66,13 @@ public final class RegistryHandler extends Handler.Abstract {
     private final Registry registry;
     private final String publicUrl;
     private final boolean deleteEnabled;
+    private final AccessControl access;
 
-    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled) {
+    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access) {
         this.registry = registry;
         this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
         this.deleteEnabled = deleteEnabled;
+        this.access = access;
     }
 
     @Override
@@ -112,31 +118,51 @@ public final class RegistryHandler extends Handler.Abstract {
     private void route(Request request, Response response, Callback callback) {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
+        // The authorization hook: who calls, then each route below asks for the action it needs.
+        Principal caller = access.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
+            access.requireAuthenticated(caller);
             Responses.bytes(request, response, callback, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/v2/_catalog")) {
             only(method, "GET");
-            catalog(request, response, callback);
+            access.requireLogin(caller);
+            catalog(request, response, callback, access.readable(caller));
         } else if ((m = UPLOADS.matcher(path)).matches()) {
             only(method, "POST");
-            startUpload(request, response, callback, name(m));
+            startUpload(request, response, callback, allowed(caller, name(m), Action.PUSH), access.readable(caller));
         } else if ((m = UPLOAD.matcher(path)).matches()) {
-            upload(request, response, callback, name(m), m.group("id"));
+            upload(request, response, callback, allowed(caller, name(m), Action.PUSH), m.group("id"));
         } else if ((m = BLOB.matcher(path)).matches()) {
-            blob(request, response, callback, name(m), digest(m.group("digest")));
+            blob(request, response, callback, allowed(caller, name(m), byMethod(method)), digest(m.group("digest")));
         } else if ((m = MANIFEST.matcher(path)).matches()) {
-            manifest(request, response, callback, name(m), reference(m.group("reference")));
+            manifest(request, response, callback, allowed(caller, name(m), byMethod(method)),
+                    reference(m.group("reference")));
         } else if ((m = TAGS.matcher(path)).matches()) {
             only(method, "GET");
-            tags(request, response, callback, name(m));
+            tags(request, response, callback, allowed(caller, name(m), Action.PULL));
         } else if ((m = REFERRERS.matcher(path)).matches()) {
             only(method, "GET");
-            referrers(request, response, callback, name(m), digest(m.group("digest")));
+            referrers(request, response, callback, allowed(caller, name(m), Action.PULL), digest(m.group("digest")));
         } else {
             throw RegistryException.withStatus(404, ErrorCode.UNSUPPORTED, "not a registry endpoint: " + path);
         }
+    }
+
+    /** {@code repo} once {@code caller} may do {@code action} on it; refused otherwise, before any storage access. */
+    private RepositoryName allowed(Principal caller, RepositoryName repo, Action action) {
+        access.require(caller, action, repo);
+        return repo;
+    }
+
+    /** Reading a blob or manifest needs pull, deleting it delete, anything else push. */
+    private static Action byMethod(String method) {
+        return switch (method) {
+            case "GET", "HEAD" -> Action.PULL;
+            case "DELETE" -> Action.DELETE;
+            default -> Action.PUSH;
+        };
     }
 
     // ---- blobs (end-2, end-10)
@@ -225,16 +251,19 @@ public final class RegistryHandler extends Handler.Abstract {
 
     // ---- uploads (end-4, end-5, end-6, end-11, end-13, end-14)
 
-    private void startUpload(Request request, Response response, Callback callback, RepositoryName repo) {
+    private void startUpload(Request request, Response response, Callback callback, RepositoryName repo,
+            Predicate<RepositoryName> readable) {
         Fields query = Request.extractQueryParameters(request);
         String mount = query.getValue("mount");
         if (mount != null) {
             Digest digest = digest(mount);
             String from = query.getValue("from");
-            boolean mounted = from != null
-                    ? registry.blobs().mount(ns(), new RepositoryName(from), repo, digest)
-                    // Without auth every caller may read every repository; auth narrows this predicate.
-                    : registry.blobs().mountAny(ns(), repo, digest, holder -> true);
+            // A mount needs pull on the source; without it the client gets an upload session, as from Distribution,
+            // which says nothing about whether the source holds the blob.
+            RepositoryName source = from == null ? null : new RepositoryName(from);
+            boolean mounted = source != null
+                    ? readable.test(source) && registry.blobs().mount(ns(), source, repo, digest)
+                    : registry.blobs().mountAny(ns(), repo, digest, readable);
             if (mounted) {
                 blobCreated(response, callback, request, repo, digest);
                 return;
@@ -380,10 +409,10 @@ public final class RegistryHandler extends Handler.Abstract {
         Responses.json(request, response, callback, 200, "application/json", body);
     }
 
-    private void catalog(Request request, Response response, Callback callback) {
+    private void catalog(Request request, Response response, Callback callback, Predicate<RepositoryName> readable) {
         Fields query = Request.extractQueryParameters(request);
         int n = pageSize(query.getValue("n"));
-        var page = registry.catalog().page(ns(), query.getValue("last"), n);
+        var page = registry.catalog().page(ns(), query.getValue("last"), n, readable);
         if (page.more() && !page.names().isEmpty()) {
             String last = page.names().get(page.names().size() - 1);
             response.getHeaders().put(HttpHeader.LINK,

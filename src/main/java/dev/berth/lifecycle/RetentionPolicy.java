@@ -1,6 +1,7 @@
 package dev.berth.lifecycle;
 
 import dev.berth.config.BerthConfig.RetentionRule;
+import dev.berth.registry.RepositoryGlob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;

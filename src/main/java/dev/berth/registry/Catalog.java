@@ -6,6 +6,7 @@ import dev.berth.storage.PreconditionFailedException;
 import dev.berth.storage.PutCondition;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /** The list of repositories of a namespace, kept as one marker object per repository. */
 public final class Catalog {
@@ -35,6 +36,14 @@ public final class Catalog {
 
     /** Up to {@code limit} repository names after {@code last} (null: from the start), in ASCII byte order. */
     public Page page(Namespace ns, String last, int limit) {
+        return page(ns, last, limit, repo -> true);
+    }
+
+    /**
+     * As {@link #page(Namespace, String, int)}, counting only the names {@code visible} accepts, so that a caller
+     * who may see few repositories still gets full pages.
+     */
+    public Page page(Namespace ns, String last, int limit, Predicate<RepositoryName> visible) {
         String prefix = StorageLayout.catalogPrefix(ns);
         String suffix = "/_repository";
         List<String> names = new ArrayList<>();
@@ -49,7 +58,7 @@ public final class Catalog {
         List<String> page = new ArrayList<>();
         boolean more = false;
         for (String name : names) {
-            if (last != null && name.compareTo(last) <= 0) {
+            if (last != null && name.compareTo(last) <= 0 || !visible.test(new RepositoryName(name))) {
                 continue;
             }
             if (page.size() == limit) {

@@ -3,6 +3,7 @@ package dev.berth.config;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -39,11 +40,18 @@ class ConfigKeysTest {
                 "", "us-east-1", "berth", "", "", "", "false",
                 "", "", "", "", "", "Default", "", "berth",
                 "4MiB", "reject", "true",
-                "off", "1h", "false", "24h", "off", "", "sample", "0.01");
+                "off", "1h", "false", "24h", "off", "", "sample", "0.01",
+                "", "false", "false", "berth", "5m", "", "",
+                "", "", "");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
-            assertThat(ConfigKeys.ALL.get(i).binder().bind(defaults, texts.get(i)))
-                    .as(ConfigKeys.ALL.get(i).path()).isEqualTo(defaults);
+            ConfigKey key = ConfigKeys.ALL.get(i);
+            // A key of a switched section switches it on, with the section's defaults.
+            BerthConfig expected = key.path().startsWith("auth.")
+                    ? defaults.withAuth(Optional.of(BerthConfig.Auth.defaults()))
+                    : key.path().startsWith("tls.") ? defaults.withTls(Optional.of(BerthConfig.Tls.defaults()))
+                    : defaults;
+            assertThat(key.binder().bind(defaults, texts.get(i))).as(key.path()).isEqualTo(expected);
         }
     }
 
@@ -63,7 +71,7 @@ class ConfigKeysTest {
 
     @Test
     void suggestsNothingForNamesFarFromAnyKey() {
-        assertThat(ConfigKeys.suggest("auth", ConfigKeys.fileNames())).isEmpty();
+        assertThat(ConfigKeys.suggest("zzzz", ConfigKeys.fileNames())).isEmpty();
         assertThat(ConfigKeys.suggest("BERTH_HOME", ConfigKeys.envNames())).isEmpty();
     }
 }

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -77,7 +78,8 @@ class ConfigLoaderTest {
                 "0.0.0.0:5001", "https://registry.example.com",
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/srv/berth"))),
                 new Limits(512 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
-                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead()));
+                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
+                Optional.empty()));
     }
 
     @Test
@@ -133,7 +135,8 @@ class ConfigLoaderTest {
         assertThat(config).isEqualTo(new BerthConfig("[::1]:6000", "http://localhost:6000",
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/env/root"))),
                 new Limits(1024 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
-                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead()));
+                BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
+                Optional.empty()));
         assertThat(ConfigKeys.find("limits.manifest-size").orElseThrow().envName())
                 .isEqualTo("BERTH_LIMITS_MANIFEST_SIZE");
     }

@@ -36,12 +36,17 @@ public final class Skopeo {
 
     /** {@code skopeo copy [options] SOURCE DESTINATION} without TLS verification on either side. */
     public Tools.Result copy(List<String> options, String source, String destination) throws IOException {
+        return tryCopy(options, source, destination).check();
+    }
+
+    /** As {@link #copy}, returning a failed copy's result rather than throwing: for copies meant to fail. */
+    public Tools.Result tryCopy(List<String> options, String source, String destination) throws IOException {
         forgetBlobInfo();
         List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=false", "--dest-tls-verify=false"));
         args.addAll(options);
         args.add(source);
         args.add(destination);
-        return run(args).check();
+        return run(args);
     }
 
     /** {@code skopeo inspect --raw}: the manifest bytes exactly as the registry served them. */

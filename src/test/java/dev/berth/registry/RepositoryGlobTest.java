@@ -1,4 +1,4 @@
-package dev.berth.lifecycle;
+package dev.berth.registry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,9 +1,10 @@
-package dev.berth.lifecycle;
+package dev.berth.registry;
 
 import java.util.regex.Pattern;
 
 /**
- * A glob over repository names: {@code *} matches within one path component, {@code **} across components.
+ * A glob over repository names: {@code *} matches within one path component, {@code **} across components;
+ * retention rules and access rules both select repositories with it.
  *
  * <p>As in {@code .gitignore}: a leading {@code **}{@code /} and an inner {@code /**}{@code /} match zero or more
  * whole components ({@code **}{@code /app} matches {@code app} and {@code team/app}); a trailing {@code /**}

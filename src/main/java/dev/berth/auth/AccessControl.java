@@ -1,0 +1,40 @@
+package dev.berth.auth;
+
+import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryName;
+import java.util.function.Predicate;
+
+/**
+ * The authorization hook the HTTP layer calls on every request: who is calling, and may they do what the route
+ * needs. Refusals are thrown as {@link RegistryException}s carrying the status, OCI error and challenge header.
+ *
+ * <p>Decisions never look at the store: whether a repository exists cannot change the answer, so a refusal
+ * reveals nothing about repositories the caller cannot read.
+ */
+public interface AccessControl {
+
+    /**
+     * The caller named by the {@code Authorization} header value (null: none, the anonymous caller); wrong or
+     * unknown credentials are refused with 401 {@code UNAUTHORIZED} and a challenge.
+     */
+    Principal authenticate(String authorization);
+
+    /**
+     * Passes when {@code caller} may do {@code action} on {@code repository}; otherwise refuses: 401 with a
+     * challenge for the anonymous caller (credentials might help), 403 {@code DENIED} for an authenticated one.
+     */
+    void require(Principal caller, Action action, RepositoryName repository);
+
+    /**
+     * Passes for any authenticated caller: the base endpoint {@code /v2/}. The anonymous caller is challenged
+     * there even when it may pull, because clients (containers/image, docker) send credentials only to a
+     * registry whose base endpoint challenged them; those without credentials carry on anonymously.
+     */
+    void requireAuthenticated(Principal caller);
+
+    /** Passes for any authenticated caller, and for the anonymous one when anonymous pull is on: the catalog. */
+    void requireLogin(Principal caller);
+
+    /** The repositories {@code caller} may pull: for mounts from them and for the catalog. */
+    Predicate<RepositoryName> readable(Principal caller);
+}

@@ -1,0 +1,36 @@
+package dev.berth.auth;
+
+import dev.berth.registry.RepositoryName;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/** Access control off (no {@code auth} section): every caller is anonymous and may do everything. */
+public final class OpenAccess implements AccessControl {
+    private static final Principal ANONYMOUS = new Principal(Principal.ANONYMOUS_NAME, Set.of());
+
+    @Override
+    public Principal authenticate(String authorization) {
+        // Credentials are ignored, not checked: clients configured with some must still work against an open registry.
+        return ANONYMOUS;
+    }
+
+    @Override
+    public void require(Principal caller, Action action, RepositoryName repository) {
+        // everything is allowed
+    }
+
+    @Override
+    public void requireAuthenticated(Principal caller) {
+        // nobody needs to log in
+    }
+
+    @Override
+    public void requireLogin(Principal caller) {
+        // everybody may use the registry
+    }
+
+    @Override
+    public Predicate<RepositoryName> readable(Principal caller) {
+        return repository -> true;
+    }
+}
