@@ -7,6 +7,8 @@ import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
+import dev.berth.storage.S3Settings;
+import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
 import java.net.URI;
 import java.time.Clock;
@@ -19,10 +21,12 @@ import org.eclipse.jetty.server.Server;
 public final class BerthServer implements AutoCloseable {
     private final Server jetty;
     private final URI uri;
+    private final ObjectStore backend;
 
-    private BerthServer(Server jetty, URI uri) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend) {
         this.jetty = jetty;
         this.uri = uri;
+        this.backend = backend;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -40,19 +44,17 @@ public final class BerthServer implements AutoCloseable {
         Server jetty = HttpServerFactory.create(config, registry);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);
-        return new BerthServer(jetty, uri);
+        return new BerthServer(jetty, uri, backend);
     }
 
-    /** Opens the configured backend, wrapped in the checks every backend shares. */
+    /** Opens the configured backend; {@link #start(BerthConfig, ObjectStore)} adds the checks every backend shares. */
     static ObjectStore openStore(BerthConfig config) {
-        ObjectStore backend = switch (config.storage().driver()) {
+        return switch (config.storage().driver()) {
             case FILESYSTEM -> new FilesystemStore(config.storage().filesystem().root().toAbsolutePath().normalize());
-            case S3 -> throw new IllegalArgumentException(
-                    "storage.driver " + config.storage().driver().name().toLowerCase() + " is being added");
+            case S3 -> S3Store.open(s3Settings(config.storage().s3()));
             case SWIFT -> openSwift(config.storage().swift());
             case MEMORY -> new MemoryStore();
         };
-        return CheckedStore.of(backend);
     }
 
     /** Swift with Keystone v3 when the auth URL ends in {@code /v3}, tempauth otherwise. */
@@ -62,6 +64,11 @@ public final class BerthServer implements AutoCloseable {
                 ? SwiftStore.keystone(authUrl, swift.user(), swift.password(), swift.project(), swift.domain(),
                         swift.region(), swift.container())
                 : SwiftStore.tempauth(authUrl, swift.user(), swift.key(), swift.container());
+    }
+
+    private static S3Settings s3Settings(BerthConfig.S3 s3) {
+        return new S3Settings(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
+                s3.pathStyle());
     }
 
     /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
@@ -74,8 +81,12 @@ public final class BerthServer implements AutoCloseable {
         jetty.join();
     }
 
+    /** Stops serving, then releases the backend's connections. */
     @Override
     public void close() throws Exception {
         jetty.stop();
+        if (backend instanceof AutoCloseable closeable) {
+            closeable.close();
+        }
     }
 }

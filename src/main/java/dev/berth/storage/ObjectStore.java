@@ -61,7 +61,10 @@ public interface ObjectStore {
 
     /**
      * Lists objects whose key starts with {@code prefix}, in ascending byte order of key, strictly after
-     * {@code startAfter} (null: from the beginning), at most {@code limit} entries.
+     * {@code startAfter} (null: from the beginning), at most {@code limit} entries. Each entry carries the key,
+     * size, ETag and last-modified time as the backend's listing reports them, and the CRC32C only when the listing
+     * itself has it (null otherwise, since fetching it would cost a request per entry on some backends);
+     * {@link #stat} is the authoritative source of an object's metadata.
      */
     ListPage list(String prefix, String startAfter, int limit);
 
