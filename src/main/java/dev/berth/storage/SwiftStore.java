@@ -82,8 +82,8 @@ import org.slf4j.LoggerFactory;
  * live in a second container, {@code <container>_segments}, as {@code <group>/<index>} for a random group per
  * concatenation, outside the key space so listings never see them. Each source is copied there server-side
  * ({@code COPY}), because the registry deletes its chunk objects after publishing and a manifest must not point at
- * objects that someone else deletes. Every segment is then HEADed and its size, MD5 and CRC compared with its
- * source, and the manifest lists each segment's etag and size so that Swift checks them again. Past
+ * objects that someone else deletes; a source too large for one segment (a large put's object) is copied segment
+ * by segment instead. Every segment is then HEADed and its size, MD5 and CRC compared with its source, and the manifest lists each segment's etag and size so that Swift checks them again. Past
  * {@link SwiftLimits#maxManifestSegments()} segments, manifests nest ({@link SegmentPlan}); nested manifests live
  * in the group too. The target's CRC32C is combined from the sources' ({@link Crc32cs#combine}).
  *
@@ -357,16 +357,10 @@ public final class SwiftStore implements ObjectStore {
         if (parts.isEmpty()) {
             return put(target, new byte[0], PutCondition.always());
         }
-        for (Source part : parts) {
-            if (part.info().size() > limits.maxObjectBytes()) {
-                throw new StorageException("cannot concatenate " + part.key() + ": " + part.info().size()
-                        + " bytes is more than one swift segment may hold (" + limits.maxObjectBytes() + ")");
-            }
-        }
         long expectedSize = total;
         return locked(List.of(target), () -> {
             SwiftContentType type = new SwiftContentType(newVersion(), crcHex);
-            if (parts.size() == 1) {
+            if (parts.size() == 1 && parts.getFirst().info().size() <= limits.maxObjectBytes()) {
                 // One non-empty source: a plain server-side copy of its content, no manifest needed.
                 Source only = parts.getFirst();
                 copy(only.key(), false, container, target, type);
@@ -690,11 +684,19 @@ public final class SwiftStore implements ObjectStore {
         List<String> written = new ArrayList<>();
         try {
             List<SloSegment> leaves = new ArrayList<>();
-            for (int i = 0; i < parts.size(); i++) {
-                Source part = parts.get(i);
-                String object = group + "/" + String.format(Locale.ROOT, "%08d", i);
+            for (Source part : parts) {
+                if (part.manifest() && part.info().size() > limits.maxObjectBytes()) {
+                    // Too large for one segment (a large put's object): its own segments are copied one by one.
+                    for (SloSegment leaf : leafSegments(container, part.key())) {
+                        String object = segmentName(group, leaves.size());
+                        written.add(object);
+                        leaves.add(copiedLeaf(part.key(), leaf, object));
+                    }
+                    continue;
+                }
+                String object = segmentName(group, leaves.size());
                 // A manifest source is copied as its content: sharing its segments would break on either delete.
-                copy(part.key(), false, segments, object,
+                copy(container, part.key(), false, segments, object,
                         new SwiftContentType(null, part.info().crc32c()));
                 written.add(object);
                 leaves.add(checkedSegment(part, object));
@@ -716,6 +718,56 @@ public final class SwiftStore implements ObjectStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * The plain segments a manifest's content consists of, in order, nested manifests followed; each with the
+     * path, MD5 and size its manifest lists. Berth's manifests name whole segments, never ranges of them.
+     */
+    private List<SloSegment> leafSegments(String inContainer, String object) {
+        HttpResponse<InputStream> response = swift.send("GET manifest " + inContainer + "/" + object,
+                s -> request(s, objectPath(inContainer, object) + "?multipart-manifest=get")
+                        .header("Accept", "application/json").GET().build());
+        if (response.statusCode() == 404) {
+            SwiftConnection.discard(response);
+            throw new ObjectNotFoundException(object);
+        }
+        if (response.statusCode() != 200) {
+            throw failure("GET manifest " + inContainer + "/" + object, response);
+        }
+        List<SloSegment> leaves = new ArrayList<>();
+        for (JsonNode entry : parse(SwiftConnection.text(response), "manifest of " + object)) {
+            String name = entry.path("name").asText("");
+            int slash = name.indexOf('/', 1);
+            if (!name.startsWith("/") || slash < 0 || entry.has("range")) {
+                throw new StorageException("manifest " + inContainer + "/" + object + " has an entry Berth did not"
+                        + " write: " + entry);
+            }
+            if (entry.path("sub_slo").asBoolean(false)) {
+                leaves.addAll(leafSegments(name.substring(1, slash), name.substring(slash + 1)));
+            } else {
+                leaves.add(new SloSegment(name, entry.path("hash").asText(""), entry.path("bytes").asLong(-1)));
+            }
+        }
+        return leaves;
+    }
+
+    /** Copies one segment of a source's manifest into {@code object} and checks its size and MD5. */
+    private SloSegment copiedLeaf(String source, SloSegment leaf, String object) {
+        int slash = leaf.path().indexOf('/', 1);
+        copy(leaf.path().substring(1, slash), leaf.path().substring(slash + 1), false, segments, object,
+                new SwiftContentType(null, null));
+        HttpHeaders headers = head(segments, object).orElseThrow(() -> new StorageException(
+                "segment " + object + " copied from " + leaf.path() + " of " + source + " vanished"));
+        long size = headers.firstValueAsLong("Content-Length").orElse(-1);
+        String md5 = unquote(headers.firstValue("Etag").orElse(""));
+        if (size != leaf.size() || !md5.equalsIgnoreCase(leaf.etag())) {
+            log.error("segment {} copied from {} of {} is {} bytes with MD5 {} where the manifest lists {} and {}",
+                    object, leaf.path(), source, size, md5, leaf.size(), leaf.etag());
+            throw new StorageException("the segment copied from " + leaf.path() + " of " + source
+                    + " differs from what its manifest lists");
+        }
+        return new SloSegment("/" + segments + "/" + object, md5.toLowerCase(Locale.ROOT), size);
     }
 
     /** HEADs a freshly copied segment and compares it with its source: size, CRC32C and, for plain sources, MD5. */
@@ -822,7 +874,12 @@ public final class SwiftStore implements ObjectStore {
 
     /** A server-side copy; {@code manifestOnly} copies a manifest itself instead of its content. */
     private void copy(String from, boolean manifestOnly, String toContainer, String to, SwiftContentType type) {
-        String path = objectPath(container, from) + (manifestOnly ? "?multipart-manifest=get" : "");
+        copy(container, from, manifestOnly, toContainer, to, type);
+    }
+
+    private void copy(String fromContainer, String from, boolean manifestOnly, String toContainer, String to,
+            SwiftContentType type) {
+        String path = objectPath(fromContainer, from) + (manifestOnly ? "?multipart-manifest=get" : "");
         HttpResponse<InputStream> response = swift.send("COPY " + from + " to " + toContainer + "/" + to, s -> {
             HttpRequest.Builder request = request(s, path)
                     .header("Destination", toContainer + "/" + to)

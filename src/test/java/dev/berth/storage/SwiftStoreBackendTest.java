@@ -248,6 +248,31 @@ class SwiftStoreBackendTest {
     }
 
     @Test
+    void aSourceLargerThanOneSegmentIsConcatenatedByCopyingItsSegments() {
+        // As an upload whose first chunk was above the object limit: 11 segments under nested manifests, then more.
+        SwiftStore store = raw(new SwiftLimits(3, 100_000, 10_000));
+        long big = 1_000_001;
+        store.put("ns/uploads/u/chunk-1", Patterns.stream(51, 0, big), big, PutCondition.ifAbsent());
+        store.put("ns/uploads/u/chunk-2", Patterns.stream(51, big, 500), 500, PutCondition.ifAbsent());
+        int segmentsOfTheChunk = segmentObjects(store).size();
+
+        ObjectInfo joined = store.concatenate(List.of("ns/uploads/u/chunk-1", "ns/uploads/u/chunk-2"), "ns/joined");
+        ObjectInfo alone = store.concatenate(List.of("ns/uploads/u/chunk-1"), "ns/alone");
+        store.delete("ns/uploads/u/chunk-1");
+        store.delete("ns/uploads/u/chunk-2");
+
+        assertThat(joined.size()).isEqualTo(big + 500);
+        assertThat(joined.crc32c()).isEqualTo(Patterns.crc32c(51, 0, big + 500));
+        Patterns.assertStreamEquals(store.get("ns/joined", 0, -1), 51, 0, big + 500);
+        assertThat(alone.crc32c()).isEqualTo(Patterns.crc32c(51, 0, big));
+        Patterns.assertStreamEquals(store.get("ns/alone", 0, -1), 51, 0, big);
+        store.delete("ns/joined");
+        assertThat(segmentObjects(store)).hasSize(segmentsOfTheChunk);
+        store.delete("ns/alone");
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
     void aSegmentDamagedOnTheWayIsDetectedByItsMd5AndNothingIsKept() throws Exception {
         String container = SWIFT.freshContainer();
         SwiftStore direct = SWIFT.store(container, smallObjects());
