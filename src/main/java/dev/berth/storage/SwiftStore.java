@@ -83,7 +83,8 @@ import org.slf4j.LoggerFactory;
  * concatenation, outside the key space so listings never see them. Each source is copied there server-side
  * ({@code COPY}), because the registry deletes its chunk objects after publishing and a manifest must not point at
  * objects that someone else deletes; a source too large for one segment (a large put's object) is copied segment
- * by segment instead. Every segment is then HEADed and its size, MD5 and CRC compared with its source, and the manifest lists each segment's etag and size so that Swift checks them again. Past
+ * by segment instead. Every segment is then HEADed and its size, MD5 and CRC compared with its source, and the
+ * manifest lists each segment's etag and size so that Swift checks them again. Past
  * {@link SwiftLimits#maxManifestSegments()} segments, manifests nest ({@link SegmentPlan}); nested manifests live
  * in the group too. The target's CRC32C is combined from the sources' ({@link Crc32cs#combine}).
  *
