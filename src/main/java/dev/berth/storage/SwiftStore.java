@@ -57,6 +57,18 @@ import org.slf4j.LoggerFactory;
  * {@code ETag} request header, in one PUT. A PUT whose body was started is never sent again; 401 and 412 come
  * before the body (the client sends {@code Expect: 100-continue}), so a token renewal can still resend it.
  *
+ * <p><b>Bodies larger than one object</b> ({@link SwiftLimits#maxObjectBytes()}, Swift's {@code max_file_size},
+ * 5 GiB by default) become Static Large Objects: the body is streamed as segments of at most that size into the
+ * segments container (below), each checked against Swift's ETag as it is stored, and a manifest naming them is
+ * written at the key last, so the key shows the whole object in one step; the CRC32C is combined from the
+ * segments'. A declared length says up front whether this is needed. A body of unknown length streams to the key
+ * as any other and stops where one object must end; only when more follows is that object copied server-side
+ * into the first segment, the rest streamed as further segments and the manifest written over the key. So a body
+ * that fits costs exactly what it did before, and one that does not costs one server-side copy of its first
+ * segment, during which the key briefly holds that segment's bytes (Berth streams bodies of unknown length only
+ * into upload chunks, which nothing reads before the upload records them). {@code ifAbsent} is checked before
+ * the first segment is sent and again with the manifest.
+ *
  * <p><b>Conditional puts are best effort</b> ({@link StoreCapabilities#atomicConditionalPut()} is false).
  * {@code ifAbsent} sends {@code If-None-Match: *}, which Swift checks when the PUT starts, not when it commits:
  * two concurrent PUTs of a new key both succeed (observed on Swift 2.30). Swift has no {@code If-Match} on PUT
@@ -70,8 +82,9 @@ import org.slf4j.LoggerFactory;
  * live in a second container, {@code <container>_segments}, as {@code <group>/<index>} for a random group per
  * concatenation, outside the key space so listings never see them. Each source is copied there server-side
  * ({@code COPY}), because the registry deletes its chunk objects after publishing and a manifest must not point at
- * objects that someone else deletes. Every segment is then HEADed and its size, MD5 and CRC compared with its
- * source, and the manifest lists each segment's etag and size so that Swift checks them again. Past
+ * objects that someone else deletes; a source too large for one segment (a large put's object) is copied segment
+ * by segment instead. Every segment is then HEADed and its size, MD5 and CRC compared with its source, and the
+ * manifest lists each segment's etag and size so that Swift checks them again. Past
  * {@link SwiftLimits#maxManifestSegments()} segments, manifests nest ({@link SegmentPlan}); nested manifests live
  * in the group too. The target's CRC32C is combined from the sources' ({@link Crc32cs#combine}).
  *
@@ -80,7 +93,8 @@ import org.slf4j.LoggerFactory;
  * alone, handing the group to the target. {@link #delete} of a manifest deletes its segments too
  * ({@code ?multipart-manifest=delete}). Segments are orphaned when a manifest is overwritten by another write, or
  * when a process dies between copying segments and writing the manifest; they are never visible as objects, and
- * a group no listed manifest names can be removed by age (a sweep is not implemented yet).
+ * a group no listed manifest names can be removed by age (a sweep is not implemented yet). A large put's segments
+ * follow the same rules: its manifest owns their group.
  *
  * <p><b>Failures.</b> 5xx answers, connection errors and timeouts are retried with backoff per
  * {@link SwiftRetryPolicy}; 404, 412, 416 and other answers about the object never are. A 401 renews the token
@@ -344,23 +358,17 @@ public final class SwiftStore implements ObjectStore {
         if (parts.isEmpty()) {
             return put(target, new byte[0], PutCondition.always());
         }
-        for (Source part : parts) {
-            if (part.info().size() > limits.maxObjectBytes()) {
-                throw new StorageException("cannot concatenate " + part.key() + ": " + part.info().size()
-                        + " bytes is more than one swift segment may hold (" + limits.maxObjectBytes() + ")");
-            }
-        }
         long expectedSize = total;
         return locked(List.of(target), () -> {
             SwiftContentType type = new SwiftContentType(newVersion(), crcHex);
-            if (parts.size() == 1) {
+            if (parts.size() == 1 && parts.getFirst().info().size() <= limits.maxObjectBytes()) {
                 // One non-empty source: a plain server-side copy of its content, no manifest needed.
                 Source only = parts.getFirst();
                 copy(only.key(), false, container, target, type);
-                return checkedResult(target, expectedSize, crcHex);
+                return checkedResult("concatenation into", target, expectedSize, crcHex);
             }
             writeLargeObject(parts, target, type);
-            return checkedResult(target, expectedSize, crcHex);
+            return checkedResult("concatenation into", target, expectedSize, crcHex);
         });
     }
 
@@ -387,22 +395,51 @@ public final class SwiftStore implements ObjectStore {
     // ---- puts -----------------------------------------------------------------------------------------------------
 
     private ObjectInfo putStream(String key, InputStream data, long length, PutCondition condition) {
+        long max = limits.maxObjectBytes();
+        StreamSlices slices = new StreamSlices(data);
+        if (length > max) {
+            return putLarge(key, slices, length, condition, null);
+        }
+        // A body of unknown length streams to the key as one that fits would, but stops where one object must
+        // end: only a body that reaches that point pays for being longer (see putLarge).
+        InputStream body = length < 0 ? slices.next(max) : data;
         String version = newVersion();
+        Streamed stored = streamObject("put " + key, container, key, body, length,
+                new SwiftContentType(version, null), condition, key);
+        if (length < 0 && stored.size() == max && hasMore(key, slices, () -> deletePlain(container, key))) {
+            return putLarge(key, slices, -1, condition, stored);
+        }
+        String crc = Crc32cs.hex(stored.crc32c());
+        postMetadata(key, new SwiftContentType(version, crc));
+        return new ObjectInfo(key, stored.size(), version, lastModified(stored.headers()), crc);
+    }
+
+    /** What one streamed PUT stored: its length, MD5 (equal to Swift's ETag), CRC32C and the answer's headers. */
+    private record Streamed(long size, String md5, long crc32c, HttpHeaders headers) {}
+
+    /**
+     * Streams {@code data} into one object, with a Content-Length when {@code length} is known and chunked when it
+     * is -1, computing the MD5 and CRC32C on the way. When another number of bytes than declared went out, or
+     * Swift's ETag is not the MD5, the object is deleted and the put fails. {@code key} names the caller's key in
+     * a refused condition.
+     */
+    private Streamed streamObject(String what, String inContainer, String object, InputStream data, long length,
+            SwiftContentType type, PutCondition condition, String key) {
         HashingInputStream hashing = new HashingInputStream(data);
         if (length == 0) {
             try {
                 if (hashing.read() >= 0) {
-                    throw new StorageException("put " + key + ": the stream yields more than the declared 0 bytes");
+                    throw new StorageException(what + ": the stream yields more than the declared 0 bytes");
                 }
             } catch (IOException e) {
-                throw new StorageException("put " + key + ": reading the data failed: " + e, e);
+                throw new StorageException(what + ": reading the data failed: " + e, e);
             }
         }
         HttpResponse<InputStream> response;
         try {
-            response = swift.send("PUT " + key, s -> {
-                HttpRequest.Builder request = request(s, objectPath(container, key))
-                        .header("Content-Type", new SwiftContentType(version, null).header())
+            response = swift.send(what, s -> {
+                HttpRequest.Builder request = request(s, objectPath(inContainer, object))
+                        .header("Content-Type", type.header())
                         .expectContinue(true)
                         .PUT(body(hashing, length));
                 if (condition instanceof PutCondition.IfAbsent) {
@@ -413,7 +450,7 @@ public final class SwiftStore implements ObjectStore {
         } catch (StorageException e) {
             if (hashing.failure() != null) {
                 // The caller's stream failed, not Swift: keep that failure first in the chain.
-                throw new StorageException("put " + key + ": reading the data failed: " + hashing.failure(),
+                throw new StorageException(what + ": reading the data failed: " + hashing.failure(),
                         hashing.failure());
             }
             throw e;
@@ -424,26 +461,37 @@ public final class SwiftStore implements ObjectStore {
             throw new PreconditionFailedException(key, condition);
         }
         if (status != 201) {
-            throw failure("PUT " + key, response);
+            throw failure(what, response);
         }
         SwiftConnection.discard(response);
         String md5 = hashing.md5Hex();
-        String crc = hashing.crc32cHex();
         String stored = unquote(response.headers().firstValue("Etag").orElse(""));
         if (length >= 0 && hashing.count() != length) {
-            deletePlain(container, key);
-            throw new StorageException("put " + key + ": " + hashing.count() + " bytes arrived where " + length
+            deletePlain(inContainer, object);
+            throw new StorageException(what + ": " + hashing.count() + " bytes arrived where " + length
                     + " were declared; nothing was stored");
         }
         if (!stored.equalsIgnoreCase(md5)) {
-            deletePlain(container, key);
-            log.error("put {}: swift stored MD5 {} but {} was sent; the object was deleted", key, stored, md5);
-            throw new StorageException("put " + key + ": swift stored MD5 " + stored + " but the data sent has MD5 "
+            deletePlain(inContainer, object);
+            log.error("{}: swift stored MD5 {} but {} was sent; the object was deleted", what, stored, md5);
+            throw new StorageException(what + ": swift stored MD5 " + stored + " but the data sent has MD5 "
                     + md5 + "; the object was deleted");
         }
-        SwiftContentType type = new SwiftContentType(version, crc);
-        postMetadata(key, type);
-        return new ObjectInfo(key, hashing.count(), version, lastModified(response.headers()), crc);
+        return new Streamed(hashing.count(), md5, Crc32cs.parse(hashing.crc32cHex()), response.headers());
+    }
+
+    /** Whether the caller's stream has more bytes; when reading it fails, runs {@code undo} and fails the put. */
+    private static boolean hasMore(String key, StreamSlices slices, Runnable undo) {
+        try {
+            return slices.hasMore();
+        } catch (IOException e) {
+            try {
+                undo.run();
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw new StorageException("put " + key + ": reading the data failed: " + e, e);
+        }
     }
 
     private ObjectInfo putBytes(String key, byte[] data, PutCondition condition) {
@@ -530,6 +578,105 @@ public final class SwiftStore implements ObjectStore {
 
     // ---- large objects --------------------------------------------------------------------------------------------
 
+    /**
+     * Writes a body longer than one object may be as segments of at most {@link SwiftLimits#maxObjectBytes()} in
+     * a group of its own, then a Static Large Object manifest at {@code key} that owns them, as a concatenation
+     * does. Each segment's MD5 is checked against Swift's ETag as it is stored, and the manifest lists every
+     * segment's etag and size, so Swift checks them again; the CRC32C is combined from the segments'. On failure,
+     * whatever was written is removed again.
+     *
+     * @param length the declared length, or -1 when it is unknown
+     * @param atKey the first segment's bytes when they already went to {@code key} (a body of unknown length that
+     *     turned out longer than one object): they are copied to the first segment server-side, and the manifest
+     *     then replaces them. Until it does, the key holds those bytes as a plain object.
+     */
+    private ObjectInfo putLarge(String key, StreamSlices body, long length, PutCondition condition, Streamed atKey) {
+        boolean ifAbsent = condition instanceof PutCondition.IfAbsent;
+        if (atKey == null && ifAbsent && head(container, key).isPresent()) {
+            throw new PreconditionFailedException(key, condition); // refused before gigabytes are sent for nothing
+        }
+        long max = limits.maxObjectBytes();
+        String group = UUID.randomUUID().toString();
+        List<String> written = new ArrayList<>();
+        List<SloSegment> leaves = new ArrayList<>();
+        long total = 0;
+        long crc = 0;
+        boolean published = false;
+        try {
+            if (atKey != null) {
+                String object = segmentName(group, 0);
+                written.add(object);
+                copy(key, false, segments, object, new SwiftContentType(null, null));
+                leaves.add(checkedFirstSegment(key, atKey, object));
+                total = atKey.size();
+                crc = atKey.crc32c();
+            }
+            while (length >= 0 ? total < length : hasMore(key, body, () -> {})) {
+                long size = length >= 0 ? Math.min(max, length - total) : max;
+                String object = segmentName(group, leaves.size());
+                written.add(object); // before the PUT: a failed one may still have stored something
+                Streamed segment = streamObject("put " + key + ": segment " + leaves.size(), segments, object,
+                        body.next(size), length >= 0 ? size : -1, new SwiftContentType(null, null),
+                        PutCondition.always(), key);
+                leaves.add(new SloSegment("/" + segments + "/" + object, segment.md5(), segment.size()));
+                crc = Crc32cs.combine(crc, segment.crc32c(), segment.size());
+                total += segment.size();
+            }
+            if (length >= 0 && hasMore(key, body, () -> {})) {
+                throw new StorageException("put " + key + ": the stream yields more than the declared " + length
+                        + " bytes; nothing was stored");
+            }
+            SegmentPlan plan = SegmentPlan.of(leaves, limits.maxManifestSegments(), segments,
+                    (level, index) -> group + "/manifest-" + level + "-" + String.format(Locale.ROOT, "%06d", index));
+            for (SegmentPlan.Nested nested : plan.nested()) {
+                written.add(nested.object());
+                putManifest(segments, nested.object(), nested.entries(), null, false);
+            }
+            String crcHex = Crc32cs.hex(crc);
+            // After a first segment at the key, the manifest replaces this put's own object: no condition then.
+            putManifest(container, key, plan.top(), new SwiftContentType(newVersion(), crcHex),
+                    ifAbsent && atKey == null);
+            published = true;
+            ObjectInfo result = checkedResult("large put of", key, total, crcHex);
+            log.debug("put {}: {} bytes as a large object of {} segments", key, total, leaves.size());
+            return result;
+        } catch (RuntimeException e) {
+            try {
+                if (published) {
+                    deleteManifest(key); // its segments with it
+                } else {
+                    for (String object : written.reversed()) {
+                        deletePlain(segments, object);
+                    }
+                    if (atKey != null) {
+                        deletePlain(container, key); // the first segment's bytes, never a whole object
+                    }
+                }
+            } catch (RuntimeException cleanup) {
+                e.addSuppressed(cleanup);
+            }
+            throw e;
+        }
+    }
+
+    private static String segmentName(String group, int index) {
+        return group + "/" + String.format(Locale.ROOT, "%08d", index);
+    }
+
+    /** HEADs the first segment, copied from the key, and compares it with what was streamed there. */
+    private SloSegment checkedFirstSegment(String key, Streamed atKey, String object) {
+        HttpHeaders headers = head(segments, object).orElseThrow(
+                () -> new StorageException("put " + key + ": the first segment vanished after its copy"));
+        long size = headers.firstValueAsLong("Content-Length").orElse(-1);
+        String md5 = unquote(headers.firstValue("Etag").orElse(""));
+        if (size != atKey.size() || !md5.equalsIgnoreCase(atKey.md5())) {
+            log.error("put {}: the first segment copied from the key is {} bytes with MD5 {} where {} bytes with MD5 {}"
+                    + " were sent", key, size, md5, atKey.size(), atKey.md5());
+            throw new StorageException("put " + key + ": the first segment differs from the bytes sent");
+        }
+        return new SloSegment("/" + segments + "/" + object, atKey.md5(), size);
+    }
+
     /** A source of a concatenation with what Swift said about it. */
     private record Source(String key, ObjectInfo info, boolean manifest, String contentHash) {}
 
@@ -538,11 +685,19 @@ public final class SwiftStore implements ObjectStore {
         List<String> written = new ArrayList<>();
         try {
             List<SloSegment> leaves = new ArrayList<>();
-            for (int i = 0; i < parts.size(); i++) {
-                Source part = parts.get(i);
-                String object = group + "/" + String.format(Locale.ROOT, "%08d", i);
+            for (Source part : parts) {
+                if (part.manifest() && part.info().size() > limits.maxObjectBytes()) {
+                    // Too large for one segment (a large put's object): its own segments are copied one by one.
+                    for (SloSegment leaf : leafSegments(container, part.key())) {
+                        String object = segmentName(group, leaves.size());
+                        written.add(object);
+                        leaves.add(copiedLeaf(part.key(), leaf, object));
+                    }
+                    continue;
+                }
+                String object = segmentName(group, leaves.size());
                 // A manifest source is copied as its content: sharing its segments would break on either delete.
-                copy(part.key(), false, segments, object,
+                copy(container, part.key(), false, segments, object,
                         new SwiftContentType(null, part.info().crc32c()));
                 written.add(object);
                 leaves.add(checkedSegment(part, object));
@@ -550,10 +705,10 @@ public final class SwiftStore implements ObjectStore {
             SegmentPlan plan = SegmentPlan.of(leaves, limits.maxManifestSegments(), segments,
                     (level, index) -> group + "/manifest-" + level + "-" + String.format(Locale.ROOT, "%06d", index));
             for (SegmentPlan.Nested nested : plan.nested()) {
-                putManifest(segments, nested.object(), nested.entries(), null);
+                putManifest(segments, nested.object(), nested.entries(), null, false);
                 written.add(nested.object());
             }
-            putManifest(container, target, plan.top(), type);
+            putManifest(container, target, plan.top(), type, false);
         } catch (RuntimeException e) {
             for (String object : written.reversed()) {
                 try {
@@ -564,6 +719,56 @@ public final class SwiftStore implements ObjectStore {
             }
             throw e;
         }
+    }
+
+    /**
+     * The plain segments a manifest's content consists of, in order, nested manifests followed; each with the
+     * path, MD5 and size its manifest lists. Berth's manifests name whole segments, never ranges of them.
+     */
+    private List<SloSegment> leafSegments(String inContainer, String object) {
+        HttpResponse<InputStream> response = swift.send("GET manifest " + inContainer + "/" + object,
+                s -> request(s, objectPath(inContainer, object) + "?multipart-manifest=get")
+                        .header("Accept", "application/json").GET().build());
+        if (response.statusCode() == 404) {
+            SwiftConnection.discard(response);
+            throw new ObjectNotFoundException(object);
+        }
+        if (response.statusCode() != 200) {
+            throw failure("GET manifest " + inContainer + "/" + object, response);
+        }
+        List<SloSegment> leaves = new ArrayList<>();
+        for (JsonNode entry : parse(SwiftConnection.text(response), "manifest of " + object)) {
+            String name = entry.path("name").asText("");
+            int slash = name.indexOf('/', 1);
+            if (!name.startsWith("/") || slash < 0 || entry.has("range")) {
+                throw new StorageException("manifest " + inContainer + "/" + object + " has an entry Berth did not"
+                        + " write: " + entry);
+            }
+            if (entry.path("sub_slo").asBoolean(false)) {
+                leaves.addAll(leafSegments(name.substring(1, slash), name.substring(slash + 1)));
+            } else {
+                leaves.add(new SloSegment(name, entry.path("hash").asText(""), entry.path("bytes").asLong(-1)));
+            }
+        }
+        return leaves;
+    }
+
+    /** Copies one segment of a source's manifest into {@code object} and checks its size and MD5. */
+    private SloSegment copiedLeaf(String source, SloSegment leaf, String object) {
+        int slash = leaf.path().indexOf('/', 1);
+        copy(leaf.path().substring(1, slash), leaf.path().substring(slash + 1), false, segments, object,
+                new SwiftContentType(null, null));
+        HttpHeaders headers = head(segments, object).orElseThrow(() -> new StorageException(
+                "segment " + object + " copied from " + leaf.path() + " of " + source + " vanished"));
+        long size = headers.firstValueAsLong("Content-Length").orElse(-1);
+        String md5 = unquote(headers.firstValue("Etag").orElse(""));
+        if (size != leaf.size() || !md5.equalsIgnoreCase(leaf.etag())) {
+            log.error("segment {} copied from {} of {} is {} bytes with MD5 {} where the manifest lists {} and {}",
+                    object, leaf.path(), source, size, md5, leaf.size(), leaf.etag());
+            throw new StorageException("the segment copied from " + leaf.path() + " of " + source
+                    + " differs from what its manifest lists");
+        }
+        return new SloSegment("/" + segments + "/" + object, md5.toLowerCase(Locale.ROOT), size);
     }
 
     /** HEADs a freshly copied segment and compares it with its source: size, CRC32C and, for plain sources, MD5. */
@@ -584,7 +789,8 @@ public final class SwiftStore implements ObjectStore {
     }
 
     /** Writes a Static Large Object manifest and checks that Swift computed the expected SLO etag. */
-    private void putManifest(String inContainer, String object, List<SloSegment> entries, SwiftContentType type) {
+    private void putManifest(String inContainer, String object, List<SloSegment> entries, SwiftContentType type,
+            boolean ifAbsent) {
         ArrayNode manifest = JSON.createArrayNode();
         for (SloSegment entry : entries) {
             manifest.addObject().put("path", entry.path()).put("etag", entry.etag()).put("size_bytes", entry.size());
@@ -593,6 +799,9 @@ public final class SwiftStore implements ObjectStore {
         String path = objectPath(inContainer, object) + "?multipart-manifest=put";
         HttpResponse<InputStream> response = swift.send("PUT manifest " + object, s -> {
             HttpRequest.Builder request = request(s, path).PUT(BodyPublishers.ofByteArray(body));
+            if (ifAbsent) {
+                request.header("If-None-Match", "*");
+            }
             if (type != null) {
                 request.header("Content-Type", type.header());
                 if (type.crc32c() != null) {
@@ -601,6 +810,10 @@ public final class SwiftStore implements ObjectStore {
             }
             return request.build();
         });
+        if (response.statusCode() == 412 && ifAbsent) {
+            SwiftConnection.discard(response);
+            throw new PreconditionFailedException(object, PutCondition.ifAbsent());
+        }
         if (response.statusCode() != 201) {
             throw failure("PUT manifest " + inContainer + "/" + object, response);
         }
@@ -613,11 +826,10 @@ public final class SwiftStore implements ObjectStore {
         }
     }
 
-    private ObjectInfo checkedResult(String target, long size, String crc) {
-        ObjectInfo result = stat(target)
-                .orElseThrow(() -> new StorageException("concatenation into " + target + " vanished"));
+    private ObjectInfo checkedResult(String what, String target, long size, String crc) {
+        ObjectInfo result = stat(target).orElseThrow(() -> new StorageException(what + " " + target + " vanished"));
         if (result.size() != size || !java.util.Objects.equals(result.crc32c(), crc)) {
-            throw new StorageException("concatenation into " + target + " is " + result.size() + " bytes with crc32c "
+            throw new StorageException(what + " " + target + " is " + result.size() + " bytes with crc32c "
                     + result.crc32c() + " where " + size + " bytes with " + crc + " were expected");
         }
         return result;
@@ -663,7 +875,12 @@ public final class SwiftStore implements ObjectStore {
 
     /** A server-side copy; {@code manifestOnly} copies a manifest itself instead of its content. */
     private void copy(String from, boolean manifestOnly, String toContainer, String to, SwiftContentType type) {
-        String path = objectPath(container, from) + (manifestOnly ? "?multipart-manifest=get" : "");
+        copy(container, from, manifestOnly, toContainer, to, type);
+    }
+
+    private void copy(String fromContainer, String from, boolean manifestOnly, String toContainer, String to,
+            SwiftContentType type) {
+        String path = objectPath(fromContainer, from) + (manifestOnly ? "?multipart-manifest=get" : "");
         HttpResponse<InputStream> response = swift.send("COPY " + from + " to " + toContainer + "/" + to, s -> {
             HttpRequest.Builder request = request(s, path)
                     .header("Destination", toContainer + "/" + to)

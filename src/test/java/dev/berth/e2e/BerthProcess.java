@@ -212,6 +212,14 @@ public final class BerthProcess implements AutoCloseable {
         return process != null && process.isAlive();
     }
 
+    /** The operating system's id of the running process, e.g. to read its peak memory from {@code /proc}. */
+    public long pid() {
+        if (process == null) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        return process.pid();
+    }
+
     /** Which server this is. */
     public Target target() {
         return target;

@@ -91,7 +91,12 @@ public final class RegistryHttp {
 
     /** {@code PUT UPLOAD?digest=D} with an empty body: completes an upload. */
     public HttpResponse<String> completeUpload(URI upload, String digest) throws IOException {
-        return send(HttpRequest.newBuilder(withQuery(upload, "digest=" + digest)).timeout(REQUEST_TIMEOUT)
+        return completeUpload(upload, digest, REQUEST_TIMEOUT);
+    }
+
+    /** As {@link #completeUpload(URI, String)}, waiting up to {@code timeout}: assembling gigabytes takes a while. */
+    public HttpResponse<String> completeUpload(URI upload, String digest, Duration timeout) throws IOException {
+        return send(HttpRequest.newBuilder(withQuery(upload, "digest=" + digest)).timeout(timeout)
                 .header("Content-Type", "application/octet-stream")
                 .PUT(HttpRequest.BodyPublishers.noBody()), HttpResponse.BodyHandlers.ofString());
     }

@@ -7,7 +7,9 @@
  * built {@code target/berth.jar}). One class alone: {@code ./run-tests -Dit.test=SkopeoIT}. To check the tests
  * themselves against CNCF Distribution 2.8 ({@code docker-registry}) instead of Berth:
  * {@code ./run-tests -Dberth.e2e.target=distribution} (Distribution ignores {@code Content-Range} on PATCH, so the
- * gap test fails there by design). {@code -Dberth.test.long=true} makes the large-blob test 5 GiB instead of 1 GiB.
+ * gap test fails there by design). {@code -Dberth.test.long=true} makes the filesystem large-blob test 5 GiB instead
+ * of 1 GiB, and {@link dev.berth.e2e.LargeBlobOnObjectStoresIT} (Swift and S3) 6 GiB instead of 384 MiB; see
+ * {@code docs/storage.md}, "Large blobs", for the figures and for picking stores.
  *
  * <p>Scale-out: {@link dev.berth.e2e.ReplicasBehindBalancerTests} runs three replicas on one shared store behind
  * nginx round-robin ({@link dev.berth.e2e.LoadBalancer}); each backend gets a subclass naming its

@@ -215,6 +215,28 @@ abstract class S3StoreTestSupport extends ObjectStoreContract {
         assertThat(store.list("", null, 10).entries()).isEmpty();
     }
 
+    @Test
+    void aKnownLengthAboveTheSinglePutLimitIsStreamedAsMultipartAndChecked() {
+        // As a 6 GiB body against S3's 5 GiB PutObject limit: the declared length alone sends it as parts.
+        ObjectStore limited = new CheckedStore(open(new S3Limits((int) MIN_PART, MIN_PART, 10_000, 4 * MIN_PART,
+                2 * MIN_PART)));
+        long size = 3 * MIN_PART + 17;
+
+        ObjectInfo info = limited.put("ns/large", Patterns.stream(30, 0, size), size, PutCondition.ifAbsent());
+
+        assertThat(info.size()).isEqualTo(size);
+        assertThat(info.crc32c()).isEqualTo(Patterns.crc32c(30, 0, size));
+        assertSameInfo(limited.stat("ns/large").orElseThrow(), info);
+        Patterns.assertStreamEquals(limited.get("ns/large", 0, -1), 30, 0, size);
+        assertThatThrownBy(() -> limited.put("ns/large", Patterns.stream(30, 0, size), size, PutCondition.ifAbsent()))
+                .isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> limited.put("ns/short", Patterns.stream(31, 0, size - 1), size,
+                PutCondition.always())).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> limited.put("ns/long", Patterns.stream(31, 0, size + 1), size,
+                PutCondition.always())).isInstanceOf(StorageException.class);
+        assertThat(limited.list("", null, 10).entries()).extracting(ObjectInfo::key).containsExactly("ns/large");
+    }
+
     /** Writes consecutive pieces of one pattern, concatenates them and checks bytes, size and CRC32C. */
     private static void assertConcatenates(ObjectStore target, long[] sizes, long seed) {
         List<String> keys = new ArrayList<>();

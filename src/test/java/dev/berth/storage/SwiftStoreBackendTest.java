@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
 import java.net.InetSocketAddress;
@@ -118,6 +119,179 @@ class SwiftStoreBackendTest {
         byte[] expected = concat(Patterns.bytes(23, 3000), Patterns.bytes(24, 4000), Patterns.bytes(23, 3000));
         assertThat(store.read("ns/aba")).isEqualTo(expected);
         assertThat(twice.crc32c()).isEqualTo(Patterns.crc32c(expected));
+    }
+
+    /** Objects of at most 1 MiB, so that a few MiB take the large-object path of a 5 GiB body. */
+    private static SwiftLimits smallObjects() {
+        return new SwiftLimits(1000, MIB, 10_000);
+    }
+
+    @Test
+    void aKnownLengthAboveTheObjectLimitIsStoredAsSegmentsAndAManifest() {
+        SwiftStore store = raw(smallObjects());
+        long size = 3 * MIB + 12_345;
+
+        ObjectInfo put = store.put("ns/big", Patterns.stream(40, 0, size), size, PutCondition.ifAbsent());
+
+        assertThat(put.size()).isEqualTo(size);
+        assertThat(put.crc32c()).isEqualTo(Patterns.crc32c(40, 0, size));
+        assertThat(store.stat("ns/big").orElseThrow()).usingRecursiveComparison().ignoringFields("lastModified")
+                .isEqualTo(put);
+        Patterns.assertStreamEquals(store.get("ns/big", 0, -1), 40, 0, size);
+        Patterns.assertStreamEquals(store.get("ns/big", MIB - 10, 20), 40, MIB - 10, 20); // across a boundary
+        assertThat(segmentObjects(store)).hasSize(4);
+        assertThat(store.list("", null, 10).entries()).extracting(ObjectInfo::key).containsExactly("ns/big");
+        assertThat(store.list("", null, 10).entries().getFirst().crc32c()).isEqualTo(put.crc32c());
+
+        assertThat(store.delete("ns/big")).isTrue();
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
+    void anUnknownLengthThatTurnsOutLongerThanAnObjectBecomesSegmentsAndAManifest() {
+        SwiftStore store = raw(smallObjects());
+        long size = 2 * MIB + 77;
+        InputStream unknown = new SequenceInputStream(Patterns.stream(41, 0, MIB + 5), Patterns.stream(41, MIB + 5,
+                size - MIB - 5));
+
+        ObjectInfo put = store.put("ns/grown", unknown, PutCondition.ifAbsent());
+
+        assertThat(put.size()).isEqualTo(size);
+        assertThat(put.crc32c()).isEqualTo(Patterns.crc32c(41, 0, size));
+        Patterns.assertStreamEquals(store.get("ns/grown", 0, -1), 41, 0, size);
+        assertThat(segmentObjects(store)).hasSize(3);
+
+        // The registry's publish path: a move hands the segments to the target, which a delete then removes.
+        ObjectInfo moved = store.move("ns/grown", "ns/blob");
+        assertThat(moved.crc32c()).isEqualTo(put.crc32c());
+        Patterns.assertStreamEquals(store.get("ns/blob", 0, -1), 41, 0, size);
+        assertThat(store.stat("ns/grown")).isEmpty();
+        assertThat(segmentObjects(store)).hasSize(3);
+        store.delete("ns/blob");
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
+    void bodiesUpToTheObjectLimitStayPlainObjectsWhateverTheirLengthHint() {
+        SwiftStore store = raw(smallObjects());
+
+        store.put("ns/exact-known", Patterns.stream(42, 0, MIB), MIB, PutCondition.always());
+        store.put("ns/exact-unknown", Patterns.stream(42, 0, MIB), PutCondition.always());
+        ObjectInfo twice = store.put("ns/twice-unknown", Patterns.stream(43, 0, 2 * MIB), PutCondition.always());
+
+        assertThat(segmentObjects(store)).hasSize(2); // only the last one, of exactly two objects, has segments
+        assertThat(twice.size()).isEqualTo(2L * MIB);
+        Patterns.assertStreamEquals(store.get("ns/exact-known", 0, -1), 42, 0, MIB);
+        Patterns.assertStreamEquals(store.get("ns/exact-unknown", 0, -1), 42, 0, MIB);
+        Patterns.assertStreamEquals(store.get("ns/twice-unknown", 0, -1), 43, 0, 2 * MIB);
+        assertThat(store.stat("ns/exact-unknown").orElseThrow().crc32c()).isEqualTo(Patterns.crc32c(42, 0, MIB));
+    }
+
+    @Test
+    void aLargePutOverAnExistingKeyIsRefusedIfAbsentBeforeAnySegmentIsWritten() {
+        SwiftStore store = raw(smallObjects());
+        store.put("ns/taken", new byte[] {1}, PutCondition.always());
+
+        assertThatThrownBy(() -> store.put("ns/taken", Patterns.stream(44, 0, 3 * MIB), 3 * MIB,
+                PutCondition.ifAbsent())).isInstanceOf(PreconditionFailedException.class);
+        assertThatThrownBy(() -> store.put("ns/taken", Patterns.stream(44, 0, 3 * MIB), PutCondition.ifAbsent()))
+                .isInstanceOf(PreconditionFailedException.class);
+
+        assertThat(segmentObjects(store)).isEmpty();
+        assertThat(store.read("ns/taken")).containsExactly(1);
+        String etag = store.stat("ns/taken").orElseThrow().etag();
+        ObjectInfo replaced = store.put("ns/taken", Patterns.stream(45, 0, 3 * MIB), 3 * MIB,
+                PutCondition.ifMatch(etag));
+        Patterns.assertStreamEquals(store.get("ns/taken", 0, -1), 45, 0, 3 * MIB);
+        assertThatThrownBy(() -> store.put("ns/taken", Patterns.stream(45, 0, 3 * MIB), 3 * MIB,
+                PutCondition.ifMatch(etag))).isInstanceOf(PreconditionFailedException.class);
+        assertThat(store.stat("ns/taken").orElseThrow().etag()).isEqualTo(replaced.etag());
+    }
+
+    @Test
+    void aLargeBodyOfAnotherLengthThanDeclaredOrAFailingStreamLeavesNothing() {
+        SwiftStore store = raw(smallObjects());
+
+        assertThatThrownBy(() -> store.put("ns/short", Patterns.stream(46, 0, 2 * MIB), 3 * MIB,
+                PutCondition.always())).isInstanceOf(StorageException.class);
+        assertThatThrownBy(() -> store.put("ns/long", Patterns.stream(46, 0, 3 * MIB + 1), 3 * MIB,
+                PutCondition.always())).isInstanceOf(StorageException.class).hasMessageContaining("more than");
+        IOException broken = new IOException("client went away");
+        for (long length : new long[] {3 * MIB, -1}) {
+            InputStream failing = new SequenceInputStream(Patterns.stream(47, 0, 2 * MIB + 100), new InputStream() {
+                @Override
+                public int read() throws IOException {
+                    throw broken;
+                }
+            });
+            assertThatThrownBy(() -> store.put("ns/broken", failing, length, PutCondition.always()))
+                    .isInstanceOf(StorageException.class)
+                    .hasRootCauseMessage("client went away");
+        }
+
+        assertThat(store.list("", null, 10).entries()).isEmpty();
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
+    void aLargeBodyOfMoreSegmentsThanAManifestHoldsNestsManifests() {
+        SwiftStore store = raw(new SwiftLimits(3, 100_000, 10_000));
+        long size = 1_000_001; // 11 segments
+        ObjectInfo put = store.put("ns/nested", Patterns.stream(48, 0, size), PutCondition.always());
+
+        assertThat(put.crc32c()).isEqualTo(Patterns.crc32c(48, 0, size));
+        Patterns.assertStreamEquals(store.get("ns/nested", 0, -1), 48, 0, size);
+        Patterns.assertStreamEquals(store.get("ns/nested", 299_990, 20), 48, 299_990, 20);
+        // The 11 segments in 4 manifests of up to 3, the first three of those in 1 more; the top names it and the 4th.
+        assertThat(segmentObjects(store)).hasSize(11 + 4 + 1);
+        store.delete("ns/nested");
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
+    void aSourceLargerThanOneSegmentIsConcatenatedByCopyingItsSegments() {
+        // As an upload whose first chunk was above the object limit: 11 segments under nested manifests, then more.
+        SwiftStore store = raw(new SwiftLimits(3, 100_000, 10_000));
+        long big = 1_000_001;
+        store.put("ns/uploads/u/chunk-1", Patterns.stream(51, 0, big), big, PutCondition.ifAbsent());
+        store.put("ns/uploads/u/chunk-2", Patterns.stream(51, big, 500), 500, PutCondition.ifAbsent());
+        int segmentsOfTheChunk = segmentObjects(store).size();
+
+        ObjectInfo joined = store.concatenate(List.of("ns/uploads/u/chunk-1", "ns/uploads/u/chunk-2"), "ns/joined");
+        ObjectInfo alone = store.concatenate(List.of("ns/uploads/u/chunk-1"), "ns/alone");
+        store.delete("ns/uploads/u/chunk-1");
+        store.delete("ns/uploads/u/chunk-2");
+
+        assertThat(joined.size()).isEqualTo(big + 500);
+        assertThat(joined.crc32c()).isEqualTo(Patterns.crc32c(51, 0, big + 500));
+        Patterns.assertStreamEquals(store.get("ns/joined", 0, -1), 51, 0, big + 500);
+        assertThat(alone.crc32c()).isEqualTo(Patterns.crc32c(51, 0, big));
+        Patterns.assertStreamEquals(store.get("ns/alone", 0, -1), 51, 0, big);
+        store.delete("ns/joined");
+        assertThat(segmentObjects(store)).hasSize(segmentsOfTheChunk);
+        store.delete("ns/alone");
+        assertThat(segmentObjects(store)).isEmpty();
+    }
+
+    @Test
+    void aSegmentDamagedOnTheWayIsDetectedByItsMd5AndNothingIsKept() throws Exception {
+        String container = SWIFT.freshContainer();
+        SwiftStore direct = SWIFT.store(container, smallObjects());
+        InetSocketAddress swift = new InetSocketAddress(SwiftTestServer.AUTH_URL.getHost(),
+                SwiftTestServer.AUTH_URL.getPort());
+        byte[] poisoned = concat(Patterns.bytes(49, 2 * MIB), "CORRUPT-ME!".getBytes(UTF_8), Patterns.bytes(50, MIB));
+        try (CorruptingProxy proxy = new CorruptingProxy(swift, "CORRUPT-ME")) {
+            SwiftStore damaged = new SwiftStore(SwiftStore.newHttpClient(),
+                    SWIFT.auth(proxy.via(SwiftTestServer.AUTH_URL)), container, smallObjects(),
+                    SwiftRetryPolicy.defaults(), Duration.ofSeconds(30));
+
+            assertThatThrownBy(() -> damaged.put("ns/sized", new ByteArrayInputStream(poisoned), poisoned.length,
+                    PutCondition.always())).isInstanceOf(StorageException.class).hasMessageContaining("MD5");
+            assertThatThrownBy(() -> damaged.put("ns/streamed", new ByteArrayInputStream(poisoned),
+                    PutCondition.always())).isInstanceOf(StorageException.class).hasMessageContaining("MD5");
+        }
+        assertThat(direct.list("", null, 10).entries()).isEmpty();
+        assertThat(segmentObjects(direct)).isEmpty();
     }
 
     @Test
