@@ -4,7 +4,12 @@ import dev.berth.BerthServer;
 import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigException;
 import dev.berth.config.Durations;
+import dev.berth.lifecycle.ExpiryExecutor;
+import dev.berth.lifecycle.ExpiryPlan;
+import dev.berth.lifecycle.ExpiryPlanner;
+import dev.berth.lifecycle.ExpiryResult;
 import dev.berth.lifecycle.GarbageCollector;
+import dev.berth.lifecycle.PlannedRemoval;
 import dev.berth.lifecycle.GcLease;
 import dev.berth.lifecycle.GcListener;
 import dev.berth.lifecycle.GcOptions;
@@ -76,7 +81,7 @@ final class GcCommand implements Callable<Integer> {
         }
         ObjectStore backend = BerthServer.openStore(config);
         try {
-            return collect(CheckedStore.of(backend), options, out, err);
+            return collect(CheckedStore.of(backend), config.lifecycle(), options, out, err);
         } finally {
             if (backend instanceof AutoCloseable closeable) {
                 try {
@@ -88,9 +93,11 @@ final class GcCommand implements Callable<Integer> {
         }
     }
 
-    private int collect(ObjectStore store, GcOptions options, PrintWriter out, PrintWriter err) {
+    private int collect(ObjectStore store, BerthConfig.Lifecycle lifecycle, GcOptions options, PrintWriter out,
+            PrintWriter err) {
         Clock clock = Clock.systemUTC();
         Namespace ns = Namespace.DEFAULT;
+        expire(store, lifecycle, ns, clock, out, err);
         Listener listener = new Listener(out, err);
         GcReport report;
         if (dryRun) {
@@ -113,6 +120,25 @@ final class GcCommand implements Callable<Integer> {
         out.println(report.summary());
         out.flush();
         return 0;
+    }
+
+    /**
+     * Applies upload and tag expiry and the retention rules before marking, so that what they release is collected
+     * by the same run; a dry run only lists them (and its GC listing cannot count what they would release).
+     */
+    private void expire(ObjectStore store, BerthConfig.Lifecycle lifecycle, Namespace ns, Clock clock, PrintWriter out,
+            PrintWriter err) {
+        ExpiryPlan plan = new ExpiryPlanner(store, lifecycle).plan(ns, clock.instant());
+        for (PlannedRemoval removal : plan.removals()) {
+            out.println((dryRun ? "would expire " : "expire ") + removal.describe());
+        }
+        if (!dryRun && !plan.isEmpty()) {
+            ExpiryResult result = new ExpiryExecutor(store).apply(plan);
+            for (ExpiryResult.Skip skip : result.skipped()) {
+                (skip.failure() ? err : out).println("kept " + skip.removal().describe() + ": " + skip.why());
+            }
+        }
+        out.flush();
     }
 
     /** Prints each victim of a dry run and, on a terminal, one progress line that updates in place. */

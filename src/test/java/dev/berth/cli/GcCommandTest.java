@@ -86,6 +86,23 @@ class GcCommandTest {
     }
 
     @Test
+    void expiredUploadsAreListedByADryRunAndRemovedByARealRun() throws IOException {
+        Registry registry = Registry.open(new FilesystemStore(dir), BerthConfig.defaults(), Clock.systemUTC());
+        UploadRecord upload = registry.uploads().start(Namespace.DEFAULT, new RepositoryName("app"),
+                DigestAlgorithm.SHA256);
+        age(Duration.ofHours(25));
+        Path record = dir.resolve(StorageLayout.uploadRecord(Namespace.DEFAULT, upload.id()));
+
+        assertThat(berth("gc", "--dry-run", "--storage", dir.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("would expire upload " + upload.id());
+        assertThat(Files.exists(record)).isTrue();
+
+        assertThat(berth("gc", "--storage", dir.toString())).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("expire upload " + upload.id());
+        assertThat(Files.exists(record)).isFalse();
+    }
+
+    @Test
     void aRealRunDeletesAndSummarises() throws IOException {
         Digest orphan = orphanBlob(2048);
         age(Duration.ofHours(3));
