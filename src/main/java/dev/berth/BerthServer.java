@@ -62,7 +62,7 @@ public final class BerthServer implements AutoCloseable {
         BerthConfig.Gc gc = config.lifecycle().gc();
         ScheduledGc scheduledGc = gc.schedule()
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
-                        GcOptions.from(gc), interval))
+                        GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
         return new BerthServer(jetty, uri, backend, scheduledGc);
     }

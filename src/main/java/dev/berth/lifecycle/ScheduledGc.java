@@ -1,5 +1,6 @@
 package dev.berth.lifecycle;
 
+import dev.berth.config.BerthConfig;
 import dev.berth.registry.Namespace;
 import dev.berth.storage.ObjectStore;
 import java.time.Clock;
@@ -16,6 +17,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Garbage collection at a fixed interval inside {@code berth serve}, on a daemon thread. Each run takes the
  * namespace's lease first, so among replicas sharing a store one collects at a time; the others skip that turn.
+ * The replica that collected then applies upload and tag expiry and the retention rules, whose releases the next
+ * run collects.
  */
 public final class ScheduledGc implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ScheduledGc.class);
@@ -24,9 +27,16 @@ public final class ScheduledGc implements AutoCloseable {
     private final LeasedGc gc;
     private final List<Namespace> namespaces;
     private final GcOptions options;
+    private final ExpiryPlanner expiry;
+    private final ExpiryExecutor expiryExecutor;
+    private final Clock clock;
 
-    private ScheduledGc(LeasedGc gc, List<Namespace> namespaces, GcOptions options) {
+    private ScheduledGc(LeasedGc gc, List<Namespace> namespaces, GcOptions options, ObjectStore store, Clock clock,
+            BerthConfig.Lifecycle lifecycle) {
         this.gc = gc;
+        this.expiry = new ExpiryPlanner(store, lifecycle);
+        this.expiryExecutor = new ExpiryExecutor(store);
+        this.clock = clock;
         this.namespaces = List.copyOf(namespaces);
         this.options = options;
         this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -36,11 +46,15 @@ public final class ScheduledGc implements AutoCloseable {
         });
     }
 
-    /** Starts collecting {@code namespaces} every {@code interval}, the first run one interval from now. */
+    /**
+     * Starts collecting {@code namespaces} every {@code interval}, the first run one interval from now, applying the
+     * expiry and retention of {@code lifecycle} after each run this process collected.
+     */
     public static ScheduledGc start(ObjectStore store, Clock clock, List<Namespace> namespaces, GcOptions options,
-            Duration interval) {
+            Duration interval, BerthConfig.Lifecycle lifecycle) {
         String holder = "serve-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID();
-        ScheduledGc scheduled = new ScheduledGc(new LeasedGc(store, clock, holder), namespaces, options);
+        ScheduledGc scheduled = new ScheduledGc(new LeasedGc(store, clock, holder), namespaces, options, store, clock,
+                lifecycle);
         long millis = Math.max(1, interval.toMillis());
         scheduled.executor.scheduleWithFixedDelay(scheduled::runOnce, millis, millis, TimeUnit.MILLISECONDS);
         log.info("gc scheduled every {} with a grace window of {}", interval, options.grace());
@@ -53,6 +67,11 @@ public final class ScheduledGc implements AutoCloseable {
                 Optional<GcReport> report = gc.collect(ns, options, GcListener.NONE);
                 if (report.isPresent()) {
                     log.info("namespace {}: {}", ns.id(), report.get().summary());
+                    ExpiryResult expired = expiryExecutor.apply(expiry.plan(ns, clock.instant()));
+                    if (!expired.applied().isEmpty() || !expired.failures().isEmpty()) {
+                        log.info("namespace {}: expiry and retention removed {}, {} failed", ns.id(),
+                                expired.applied().size(), expired.failures().size());
+                    }
                 } else {
                     log.debug("namespace {}: gc skipped, another process holds the lease", ns.id());
                 }

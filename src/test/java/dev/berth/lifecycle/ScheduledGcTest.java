@@ -2,8 +2,12 @@ package dev.berth.lifecycle;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.berth.config.BerthConfig;
 import dev.berth.registry.Namespace;
 import dev.berth.registry.RepositoryName;
+import dev.berth.registry.StorageLayout;
+import dev.berth.registry.UploadRecord;
+import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.registry.digest.Digest;
 import dev.berth.storage.MemoryStore;
 import java.time.Duration;
@@ -22,7 +26,7 @@ class ScheduledGcTest {
         f.age();
 
         try (ScheduledGc scheduled = ScheduledGc.start(f.store, f.clock, List.of(Namespace.DEFAULT),
-                f.options(false), Duration.ofMillis(50))) {
+                f.options(false), Duration.ofMillis(50), BerthConfig.defaults().lifecycle())) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (f.hasData(orphan) && System.nanoTime() < deadline) {
                 Thread.sleep(20);
@@ -37,6 +41,25 @@ class ScheduledGcTest {
     }
 
     @Test
+    void aRunThatCollectedAlsoExpiresOldUploads() throws Exception {
+        GcFixture f = new GcFixture(new MemoryStore());
+        UploadRecord upload = f.registry.uploads().start(Namespace.DEFAULT, new RepositoryName("app"),
+                DigestAlgorithm.SHA256);
+        String record = StorageLayout.uploadRecord(Namespace.DEFAULT, upload.id());
+        f.clock.advance(Duration.ofHours(25)); // past the default expire-after of 24h
+
+        try (ScheduledGc scheduled = ScheduledGc.start(f.store, f.clock, List.of(Namespace.DEFAULT),
+                f.options(false), Duration.ofMillis(20), BerthConfig.defaults().lifecycle())) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (f.store.stat(record).isPresent() && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+
+        assertThat(f.store.stat(record)).isEmpty();
+    }
+
+    @Test
     void skipsItsTurnWhileAnotherReplicaHoldsTheLease() throws Exception {
         GcFixture f = new GcFixture(new MemoryStore());
         Digest orphan = f.blob("app", f.bytes(64));
@@ -46,7 +69,7 @@ class ScheduledGcTest {
                 .isTrue();
 
         try (ScheduledGc scheduled = ScheduledGc.start(f.store, f.clock, List.of(Namespace.DEFAULT),
-                f.options(false), Duration.ofMillis(20))) {
+                f.options(false), Duration.ofMillis(20), BerthConfig.defaults().lifecycle())) {
             Thread.sleep(300);
         }
 
