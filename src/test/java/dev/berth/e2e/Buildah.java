@@ -5,41 +5,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 
 /** Drives buildah as root with the vfs storage driver and its own private storage, run root and configuration. */
 public final class Buildah implements AutoCloseable {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
 
-    private final Path dir;
-    private final Path runRoot;
-    private final Path policy;
-    private final Map<String, String> env;
+    private final ContainersSandbox box;
 
-    private Buildah(Path dir, Path runRoot, Path policy, Map<String, String> env) {
-        this.dir = dir;
-        this.runRoot = runRoot;
-        this.policy = policy;
-        this.env = env;
+    private Buildah(ContainersSandbox box) {
+        this.box = box;
     }
 
     /** A buildah whose image and container storage is {@code dir}, empty at first. */
     public static Buildah in(Path dir) throws IOException {
         Tools.require("buildah", "buildah");
-        Files.createDirectories(dir.resolve("tmp"));
-        Path policy = ContainersConfig.writePolicy(dir.resolve("etc"));
-        Path registries = ContainersConfig.writeRegistries(dir.resolve("etc"));
-        Path conf = ContainersConfig.writeContainersConf(dir.resolve("etc"));
-        Map<String, String> env = Map.of(
-                "CONTAINERS_REGISTRIES_CONF", registries.toString(),
-                "CONTAINERS_CONF", conf.toString(),
-                // Commits and pushes stage layers as temporary files; keep them inside the test's directory.
-                "TMPDIR", dir.resolve("tmp").toString());
-        // Like podman, buildah's storage refuses a long run root, too short for a JUnit temp dir.
-        Path runRoot = Files.createTempDirectory(Path.of("/tmp"), "berth-br");
-        return new Buildah(dir, runRoot, policy, env);
+        return new Buildah(ContainersSandbox.create(dir, "berth-br"));
     }
 
     /** {@code buildah from IMAGE} (e.g. {@code scratch}); returns the working container's name. */
@@ -54,9 +35,9 @@ public final class Buildah implements AutoCloseable {
 
     /** {@code buildah push} to a plain-HTTP registry; returns the pushed manifest's digest. */
     public String push(List<String> options, String localImage, String destination) throws IOException {
-        Path digestFile = dir.resolve("tmp").resolve("digest-" + System.nanoTime());
+        Path digestFile = box.dir().resolve("tmp").resolve("digest-" + System.nanoTime());
         List<String> args = new ArrayList<>(List.of("push", "--tls-verify=false", "--signature-policy",
-                policy.toString(), "--digestfile", digestFile.toString()));
+                box.policy().toString(), "--digestfile", digestFile.toString()));
         args.addAll(options);
         args.add(localImage);
         args.add(destination);
@@ -66,8 +47,9 @@ public final class Buildah implements AutoCloseable {
 
     /** {@code buildah manifest push --all}: a local manifest list and every image it names; returns its digest. */
     public String pushList(String localList, String destination) throws IOException {
-        Path digestFile = dir.resolve("tmp").resolve("digest-" + System.nanoTime());
-        run(List.of("manifest", "push", "--all", "--tls-verify=false", "--signature-policy", policy.toString(),
+        Path digestFile = box.dir().resolve("tmp").resolve("digest-" + System.nanoTime());
+        run(List.of("manifest", "push", "--all", "--tls-verify=false", "--signature-policy",
+                box.policy().toString(),
                 "--digestfile", digestFile.toString(), localList, destination)).check();
         return Files.readString(digestFile).trim();
     }
@@ -80,7 +62,7 @@ public final class Buildah implements AutoCloseable {
     /** {@code buildah pull [options]} (e.g. {@code --arch arm64}) from a plain-HTTP registry; returns the image id. */
     public String pull(List<String> options, String image) throws IOException {
         List<String> args = new ArrayList<>(List.of("pull", "--tls-verify=false", "--signature-policy",
-                policy.toString()));
+                box.policy().toString()));
         args.addAll(options);
         args.add(image);
         return lastLine(run(args).check());
@@ -94,21 +76,17 @@ public final class Buildah implements AutoCloseable {
     /** Removes the short-path run root (the storage goes with the caller's temp dir). */
     @Override
     public void close() throws IOException {
-        try (var files = Files.walk(runRoot)) {
-            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(file);
-            }
-        }
+        box.deleteRunRoot();
     }
 
     /** Runs any buildah subcommand with this instance's storage options. */
     public Tools.Result run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of("buildah",
-                "--root", dir.resolve("root").toString(),
-                "--runroot", runRoot.toString(),
+                "--root", box.dir().resolve("root").toString(),
+                "--runroot", box.runRoot().toString(),
                 "--storage-driver", "vfs"));
         command.addAll(args);
-        return Tools.run(TIMEOUT, env, command);
+        return Tools.run(TIMEOUT, box.env(), command);
     }
 
     private static String lastLine(Tools.Result result) {
