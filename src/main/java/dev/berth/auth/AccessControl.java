@@ -14,10 +14,10 @@ import java.util.function.Predicate;
 public interface AccessControl {
 
     /**
-     * The caller named by the {@code Authorization} header value (null: none, the anonymous caller); wrong or
-     * unknown credentials are refused with 401 {@code UNAUTHORIZED} and a challenge.
+     * The caller the request's credentials name (none: the anonymous caller); wrong or unknown credentials are
+     * refused with 401 {@code UNAUTHORIZED} and a challenge.
      */
-    Principal authenticate(String authorization);
+    Principal authenticate(Credentials credentials);
 
     /**
      * Passes when {@code caller} may do {@code action} on {@code repository}; otherwise refuses: 401 with a

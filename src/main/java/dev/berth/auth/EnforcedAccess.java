@@ -52,10 +52,11 @@ public final class EnforcedAccess implements AccessControl {
     }
 
     @Override
-    public Principal authenticate(String authorization) {
-        if (authorization == null || authorization.isBlank()) {
+    public Principal authenticate(Credentials credentials) {
+        if (credentials.authorization().isEmpty()) {
             return anonymous;
         }
+        String authorization = credentials.authorization().get();
         for (Authenticator authenticator : authenticators) {
             switch (authenticator.authenticate(authorization)) {
                 case Authentication.Authenticated a -> {

@@ -3,6 +3,7 @@ package dev.berth.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
+import dev.berth.auth.Credentials;
 import dev.berth.auth.Principal;
 import dev.berth.registry.BlobInfo;
 import dev.berth.registry.ChunkRange;
@@ -119,7 +120,9 @@ public final class RegistryHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
-        Principal caller = access.authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+        Principal caller = access.authenticate(new Credentials(
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)), Optional.empty(),
+                Request.getRemoteAddr(request)));
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
