@@ -37,15 +37,17 @@ public final class ManifestStore {
     private final ManifestValidator validator;
     private final long maxSize;
     private final SparseIndexPolicy sparseIndexPolicy;
+    private final ManifestCache cache;
 
     public ManifestStore(ObjectStore store, BlobStore blobs, Catalog catalog, long maxSize,
-            SparseIndexPolicy sparseIndexPolicy) {
+            SparseIndexPolicy sparseIndexPolicy, ManifestCache cache) {
         this.store = store;
         this.blobs = blobs;
         this.catalog = catalog;
         this.validator = new ManifestValidator();
         this.maxSize = maxSize;
         this.sparseIndexPolicy = sparseIndexPolicy;
+        this.cache = cache;
     }
 
     /** The largest manifest accepted, in bytes. */
@@ -115,28 +117,45 @@ public final class ManifestStore {
     public ManifestInfo stat(Namespace ns, RepositoryName repo, String reference) {
         Digest digest = resolve(ns, repo, reference);
         String mediaType = mediaType(ns, repo, digest).orElseThrow(() -> unknown(reference));
+        Optional<byte[]> cached = cache.get(ns, digest);
+        if (cached.isPresent()) {
+            return new ManifestInfo(digest, mediaType, cached.get().length);
+        }
         ObjectInfo data = store.stat(StorageLayout.blobData(ns, digest)).orElseThrow(() -> unknown(reference));
         return new ManifestInfo(digest, mediaType, data.size());
     }
 
-    /** A manifest's bytes, exactly as pushed, with its metadata. */
+    /**
+     * A manifest's bytes, exactly as pushed, with its metadata. The tag and the repository's link are read from
+     * the store every time, so every completed push and delete shows; only the bytes come from the cache.
+     */
     public Manifest get(Namespace ns, RepositoryName repo, String reference) {
-        ManifestInfo info = stat(ns, repo, reference);
+        Digest digest = resolve(ns, repo, reference);
+        String mediaType = mediaType(ns, repo, digest).orElseThrow(() -> unknown(reference));
+        byte[] body = cache.get(ns, digest).orElse(null);
+        if (body == null) {
+            body = readVerified(ns, digest, repo, reference);
+            cache.put(ns, digest, body);
+        }
+        return new Manifest(new ManifestInfo(digest, mediaType, body.length), body);
+    }
+
+    private byte[] readVerified(Namespace ns, Digest digest, RepositoryName repo, String reference) {
         byte[] body;
         try {
-            body = store.read(StorageLayout.blobData(ns, info.digest()));
+            body = store.read(StorageLayout.blobData(ns, digest));
         } catch (ObjectNotFoundException gone) {
             throw unknown(reference);
         }
         // A manifest is small and read whole, so checking it costs little: bytes that the store returned short or
-        // altered are a backend failure, never a manifest to serve under this digest.
-        Digest actual = Digest.of(info.digest().algorithm(), body);
-        if (!actual.equals(info.digest())) {
-            log.error("manifest {} in {}: the store returned {} bytes hashing to {}", info.digest(), repo,
+        // altered are a backend failure, never a manifest to serve (or cache) under this digest.
+        Digest actual = Digest.of(digest.algorithm(), body);
+        if (!actual.equals(digest)) {
+            log.error("manifest {} in {}: the store returned {} bytes hashing to {}", digest, repo,
                     body.length, actual);
-            throw new StorageException("manifest " + info.digest() + ": the store returned other bytes");
+            throw new StorageException("manifest " + digest + ": the store returned other bytes");
         }
-        return new Manifest(info, body);
+        return body;
     }
 
     /** A manifest's digest, media type and size. */

@@ -17,6 +17,9 @@ import java.util.concurrent.ThreadLocalRandom;
 public record Registry(BlobStore blobs, UploadService uploads, ManifestStore manifests, Catalog catalog,
         BlobReader reader) {
 
+    /** Manifest bytes kept in memory; manifests are a few KiB, so this holds thousands. */
+    private static final long MANIFEST_CACHE_BYTES = 32L * 1024 * 1024;
+
     /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
     public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
         Catalog catalog = new Catalog(store);
@@ -26,7 +29,7 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
                 () -> ThreadLocalRandom.current().nextDouble());
         return new Registry(blobs, new UploadService(store, blobs, clock),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
-                        config.validation().sparseIndex()),
+                        config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),
                 catalog, reader);
     }
 }
