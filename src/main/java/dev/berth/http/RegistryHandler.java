@@ -22,10 +22,12 @@ import dev.berth.registry.UploadRecord;
 import dev.berth.registry.digest.Digest;
 import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.registry.digest.InvalidDigestException;
+import dev.berth.storage.BufferReadable;
 import dev.berth.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
@@ -37,9 +39,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.RetainableByteBuffer;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Blocker;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.Fields;
 import org.slf4j.Logger;
@@ -210,14 +214,10 @@ public final class RegistryHandler extends Handler.Abstract {
             response.write(true, null, callback);
             return;
         }
-        try (in; OutputStream out = Content.Sink.asOutputStream(response)) {
-            byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
-            long copied = 0;
-            int n;
-            while ((n = readFromStore(in, buffer)) > 0) {
-                out.write(buffer, 0, n);
-                copied += n;
-            }
+        try (in) {
+            long copied = in instanceof BufferReadable direct
+                    ? copyDirect(request, response, direct, length)
+                    : copyThroughArray(response, in, length);
             if (copied != length) {
                 throw new StoreReadException("the store ended the blob after " + copied + " of " + length + " bytes");
             }
@@ -233,6 +233,60 @@ public final class RegistryHandler extends Handler.Abstract {
             return;
         }
         callback.succeeded();
+    }
+
+    /**
+     * Streams through pooled direct buffers, which the store fills and the socket drains without a copy into a Java
+     * array in between; each write completes before its buffer is filled again.
+     */
+    private static long copyDirect(Request request, Response response, BufferReadable in, long length)
+            throws IOException {
+        RetainableByteBuffer pooled = request.getComponents().getByteBufferPool()
+                .acquire((int) Math.min(COPY_BUFFER, length), true);
+        try {
+            ByteBuffer buffer = pooled.getByteBuffer();
+            long copied = 0;
+            while (copied < length) {
+                buffer.clear();
+                int n = readFromStore(in, buffer);
+                if (n <= 0) {
+                    break;
+                }
+                buffer.flip();
+                try (Blocker.Callback written = Blocker.callback()) {
+                    response.write(false, buffer, written);
+                    written.block();
+                }
+                copied += n;
+            }
+            return copied;
+        } finally {
+            pooled.release();
+        }
+    }
+
+    /** Streams a store's plain {@link InputStream} through one array. */
+    private static long copyThroughArray(Response response, InputStream in, long length) throws IOException {
+        try (OutputStream out = Content.Sink.asOutputStream(response)) {
+            byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
+            long copied = 0;
+            int n;
+            while ((n = readFromStore(in, buffer)) > 0) {
+                out.write(buffer, 0, n);
+                copied += n;
+            }
+            return copied;
+        }
+    }
+
+    private static int readFromStore(BufferReadable in, ByteBuffer buffer) throws StoreReadException {
+        try {
+            return in.read(buffer);
+        } catch (CorruptBlobException e) {
+            throw new StoreReadException(e.getMessage());
+        } catch (IOException e) {
+            throw new StoreReadException(e.toString());
+        }
     }
 
     private static int readFromStore(InputStream in, byte[] buffer) throws StoreReadException {
@@ -351,7 +405,7 @@ public final class RegistryHandler extends Handler.Abstract {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, info.mediaType());
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, info.size());
-                response.write(true, body == null ? null : java.nio.ByteBuffer.wrap(body), callback);
+                response.write(true, body == null ? null : ByteBuffer.wrap(body), callback);
             }
             case "PUT" -> putManifest(request, response, callback, repo, reference);
             case "DELETE" -> {
@@ -552,7 +606,7 @@ public final class RegistryHandler extends Handler.Abstract {
             response.setStatus(500);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
             response.getHeaders().put(HttpHeader.CONTENT_LENGTH, (long) body.length);
-            response.write(true, "HEAD".equals(request.getMethod()) ? null : java.nio.ByteBuffer.wrap(body), callback);
+            response.write(true, "HEAD".equals(request.getMethod()) ? null : ByteBuffer.wrap(body), callback);
         } catch (IllegalStateException committed) {
             callback.failed(committed);
         }

@@ -1,9 +1,11 @@
 package dev.berth.registry;
 
 import dev.berth.registry.digest.Digest;
+import dev.berth.storage.BufferReadable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 
@@ -13,7 +15,7 @@ import java.util.HexFormat;
  * instead when they do not. A caller that forwards bytes as it reads them therefore never forwards a whole wrong
  * blob. A stream that ends early is never checked; the caller sees it short.
  */
-final class VerifyingInputStream extends FilterInputStream {
+final class VerifyingInputStream extends FilterInputStream implements BufferReadable {
     /** What to do once the bytes are hashed. */
     interface Outcome {
         /** The bytes hash to the digest. */
@@ -58,13 +60,39 @@ final class VerifyingInputStream extends FilterInputStream {
     @Override
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
-        if (n <= 0) {
-            return n;
+        if (n > 0) {
+            hashed(ByteBuffer.wrap(b, off, n));
         }
+        return n;
+    }
+
+    /** Fills {@code into} from the store, straight when the store's stream can, and hashes what it read. */
+    @Override
+    public int read(ByteBuffer into) throws IOException {
+        int start = into.position();
+        int n;
+        if (in instanceof BufferReadable direct) {
+            n = direct.read(into);
+        } else {
+            byte[] bytes = new byte[Math.min(into.remaining(), 64 * 1024)];
+            n = in.read(bytes);
+            if (n > 0) {
+                into.put(bytes, 0, n);
+            }
+        }
+        if (n > 0) {
+            hashed(into.duplicate().position(start).limit(start + n));
+        }
+        return n;
+    }
+
+    /** Counts and hashes bytes just read; when they complete the blob, checks the digest before they go out. */
+    private void hashed(ByteBuffer bytes) throws CorruptBlobException, IOException {
+        int n = bytes.remaining();
         if (count + n > length) {
             throw new IOException("the store returned more than the " + length + " bytes of blob " + expected);
         }
-        md.update(b, off, n);
+        md.update(bytes);
         count += n;
         if (count == length && !checked) {
             checked = true;
@@ -74,7 +102,6 @@ final class VerifyingInputStream extends FilterInputStream {
             }
             outcome.verified();
         }
-        return n;
     }
 
     @Override

@@ -704,7 +704,7 @@ public final class FilesystemStore implements ObjectStore {
     }
 
     /** Reads {@code remaining} bytes of a file channel from a position, closing the channel with the stream. */
-    private static final class ChannelInputStream extends InputStream {
+    private static final class ChannelInputStream extends InputStream implements BufferReadable {
         private final FileChannel channel;
         private long position;
         private long remaining;
@@ -730,7 +730,25 @@ public final class FilesystemStore implements ObjectStore {
             if (remaining == 0) {
                 return -1;
             }
-            int n = channel.read(ByteBuffer.wrap(b, off, (int) Math.min(len, remaining)), position);
+            return read(ByteBuffer.wrap(b, off, len));
+        }
+
+        @Override
+        public int read(ByteBuffer into) throws IOException {
+            if (remaining == 0) {
+                return into.hasRemaining() ? -1 : 0;
+            }
+            if (!into.hasRemaining()) {
+                return 0;
+            }
+            ByteBuffer window = into;
+            if (into.remaining() > remaining) {
+                window = into.slice(into.position(), (int) remaining);
+            }
+            int n = channel.read(window, position);
+            if (window != into && n > 0) {
+                into.position(into.position() + n);
+            }
             if (n < 0) {
                 // Objects are replaced, never truncated in place, so this file changed behind the store's back.
                 throw new IOException("object ended " + remaining + " bytes early");
