@@ -76,6 +76,10 @@ public final class TokenVerifier {
         if (alg == null || !alg.isTextual()) {
             throw new InvalidTokenException("the token's header has no alg");
         }
+        if (JwsAlgorithm.byJwsName(alg.asText()).isEmpty()) {
+            throw new InvalidTokenException("the token's alg '" + alg.asText() + "' is not accepted (only ES256 and"
+                    + " EdDSA)");
+        }
         VerificationKey key = key(header.get("kid"));
         if (!alg.asText().equals(key.algorithm().jwsName())) {
             throw new InvalidTokenException("the token's alg '" + alg.asText() + "' is not " + key.algorithm().jwsName()
