@@ -74,7 +74,8 @@ public final class EnforcedAccess implements AccessControl {
      */
     public static EnforcedAccess from(BerthConfig.Auth auth, String publicUrl, ObjectStore store, Clock clock) {
         Groups groups = new Groups(auth.groups());
-        if (auth.htpasswd().isEmpty()) {
+        boolean externalIssuer = auth.token().enabled() && !auth.token().jwks().isEmpty();
+        if (auth.htpasswd().isEmpty() && !externalIssuer) {
             log.warn("auth.htpasswd is not set: no user can log in; only what anonymous may do is allowed");
         }
         Optional<HtpasswdFile> users = auth.htpasswd().map(HtpasswdFile::new);
