@@ -55,7 +55,9 @@ public final class BerthServer implements AutoCloseable {
             throw new IllegalStateException("tls is configured, but this version of Berth cannot serve TLS yet;"
                     + " remove the tls section and terminate TLS in a proxy in front of Berth");
         }
-        AccessControl access = config.auth().<AccessControl>map(EnforcedAccess::from).orElseGet(OpenAccess::new);
+        AccessControl access = config.auth()
+                .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
+                .orElseGet(OpenAccess::new);
         Server jetty = HttpServerFactory.create(config, registry, access);
         jetty.start();
         URI uri = HttpServerFactory.boundUri(jetty);

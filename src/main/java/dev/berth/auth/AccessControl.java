@@ -2,6 +2,7 @@ package dev.berth.auth;
 
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
+import java.util.Optional;
 import java.util.function.Predicate;
 
 /**
@@ -35,6 +36,19 @@ public interface AccessControl {
     /** Passes for any authenticated caller, and for the anonymous one when anonymous pull is on: the catalog. */
     void requireLogin(Principal caller);
 
-    /** The repositories {@code caller} may pull: for mounts from them and for the catalog. */
+    /** The repositories {@code caller} may pull: for mounts from them. */
     Predicate<RepositoryName> readable(Principal caller);
+
+    /**
+     * The repositories the catalog lists for {@code caller}: those its name may pull by the rules (all of them for
+     * an admin), whether it came with a token or not.
+     */
+    default Predicate<RepositoryName> listable(Principal caller) {
+        return readable(caller);
+    }
+
+    /** The token endpoint's service, when Berth issues bearer tokens; empty otherwise. */
+    default Optional<TokenService> tokens() {
+        return Optional.empty();
+    }
 }

@@ -1,5 +1,8 @@
 package dev.berth.auth;
 
+import java.time.Duration;
+import java.util.Optional;
+
 /** What an {@link Authenticator} made of a request's credentials. */
 public sealed interface Authentication {
 
@@ -10,8 +13,21 @@ public sealed interface Authentication {
      * The credentials are of this authenticator's kind but wrong (bad password, malformed, expired).
      *
      * @param reason for the log and the error message; never holds the secret
+     * @param error the RFC 6750 error code for the challenge, such as {@code invalid_token}; empty for none
      */
-    record Rejected(String reason) implements Authentication {}
+    record Rejected(String reason, Optional<String> error) implements Authentication {
+        /** Refused without an error code in the challenge (a wrong password). */
+        public Rejected(String reason) {
+            this(reason, Optional.empty());
+        }
+    }
+
+    /**
+     * The client address failed to log in too often lately: the login is refused unchecked.
+     *
+     * @param retryAfter how long until it may try again
+     */
+    record Throttled(Duration retryAfter) implements Authentication {}
 
     /**
      * The credentials name nobody: an empty Basic user and password, which containers/image sends after a Basic

@@ -1,9 +1,26 @@
 package dev.berth.auth;
 
+import dev.berth.auth.token.JwsAlgorithm;
+import dev.berth.auth.token.KeySet;
+import dev.berth.auth.token.PrivateKeyPem;
+import dev.berth.auth.token.RemoteJwks;
+import dev.berth.auth.token.ResourceScope;
+import dev.berth.auth.token.SigningKey;
+import dev.berth.auth.token.StoredSigningKey;
+import dev.berth.auth.token.TokenSigner;
+import dev.berth.auth.token.TokenVerifier;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.ErrorCode;
+import dev.berth.registry.Namespace;
 import dev.berth.registry.RegistryException;
 import dev.berth.registry.RepositoryName;
+import dev.berth.storage.ObjectStore;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.security.GeneralSecurityException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,19 +32,29 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Access control on (an {@code auth} section): authenticators turn credentials into a principal, an
- * {@link Authorizer} decides, and the first authenticator's challenge answers those who must log in.
+ * {@link Authorizer} decides, and the first authenticator's challenge answers those who must log in. A caller with
+ * a bearer token may do what its token grants, plus what the anonymous caller may do.
  */
 public final class EnforcedAccess implements AccessControl {
     private static final Logger log = LoggerFactory.getLogger(EnforcedAccess.class);
+    /** The realm of a bearer challenge when none is configured: put under the URL each request reached. */
+    static final String DEFAULT_REALM_PATH = "/token";
 
     private final List<Authenticator> authenticators;
     private final Authorizer authorizer;
     private final Principal anonymous;
     private final boolean anonymousPull;
+    private final Optional<TokenService> tokens;
 
     /** Authenticators in the order they are tried; the first one's challenge is the one sent. */
     public EnforcedAccess(List<Authenticator> authenticators, Authorizer authorizer, Groups groups,
             boolean anonymousPull) {
+        this(authenticators, authorizer, groups, anonymousPull, Optional.empty());
+    }
+
+    /** As above, with the token endpoint's service when Berth issues tokens. */
+    public EnforcedAccess(List<Authenticator> authenticators, Authorizer authorizer, Groups groups,
+            boolean anonymousPull, Optional<TokenService> tokens) {
         if (authenticators.isEmpty()) {
             throw new IllegalArgumentException("at least one authenticator is needed");
         }
@@ -35,20 +62,70 @@ public final class EnforcedAccess implements AccessControl {
         this.authorizer = authorizer;
         this.anonymous = groups.anonymous();
         this.anonymousPull = anonymousPull;
+        this.tokens = tokens;
     }
 
-    /** Basic authentication against the section's htpasswd file (none: nobody can log in) and its rules. */
-    public static EnforcedAccess from(BerthConfig.Auth auth) {
+    /**
+     * Basic authentication against the section's htpasswd file (none: nobody can log in) and its rules; with
+     * tokens on, bearer tokens first, signed by the configured key or by the one kept in {@code store}, or by an
+     * external issuer's JWKS.
+     *
+     * @param publicUrl the configured public URL ({@code ""}: none), for the default realm
+     */
+    public static EnforcedAccess from(BerthConfig.Auth auth, String publicUrl, ObjectStore store, Clock clock) {
         Groups groups = new Groups(auth.groups());
-        if (auth.htpasswd().isEmpty()) {
+        boolean externalIssuer = auth.token().enabled() && !auth.token().jwks().isEmpty();
+        if (auth.htpasswd().isEmpty() && !externalIssuer) {
             log.warn("auth.htpasswd is not set: no user can log in; only what anonymous may do is allowed");
         }
-        if (auth.token().enabled()) {
-            log.warn("auth.token.enabled is set, but this version of Berth serves no tokens yet: Basic only");
-        }
         Optional<HtpasswdFile> users = auth.htpasswd().map(HtpasswdFile::new);
-        return new EnforcedAccess(List.of(new BasicAuthenticator(users, groups)), new AccessRules(auth, groups),
-                groups, auth.anonymousPull());
+        BasicAuthenticator basic = new BasicAuthenticator(users, groups, new LoginThrottle(auth.loginLimit(), clock));
+        AccessRules rules = new AccessRules(auth, groups);
+        BerthConfig.Token token = auth.token();
+        if (!token.enabled()) {
+            return new EnforcedAccess(List.of(basic), rules, groups, auth.anonymousPull());
+        }
+        String realm = !token.realm().isEmpty() ? token.realm()
+                : publicUrl.isEmpty() ? DEFAULT_REALM_PATH : publicUrl.replaceAll("/+$", "") + DEFAULT_REALM_PATH;
+        if (token.expiry().compareTo(Duration.ofSeconds(60)) < 0) {
+            log.warn("auth.token.expiry is {}: clients take every token to be valid for at least 60s, and fail"
+                    + " when it expires sooner", token.expiry());
+        }
+        if (!token.jwks().isEmpty()) {
+            KeySet keys = new RemoteJwks(URI.create(token.jwks()), clock);
+            TokenVerifier verifier = new TokenVerifier(token.issuer(), token.service(), keys, clock);
+            log.info("bearer tokens of issuer '{}' for service '{}' accepted, keys from {}; clients get them at {}",
+                    token.issuer(), token.service(), token.jwks(), realm);
+            return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, token.service()), basic),
+                    rules, groups, auth.anonymousPull());
+        }
+        SigningKey key = token.key().map(EnforcedAccess::readKey)
+                .orElseGet(() -> StoredSigningKey.loadOrCreate(store, Namespace.DEFAULT,
+                        JwsAlgorithm.of(token.algorithm())));
+        KeySet keys = KeySet.of(List.of(key.verification()));
+        TokenVerifier verifier = new TokenVerifier(token.issuer(), token.service(), keys, clock);
+        TokenSigner signer = new TokenSigner(token.issuer(), key, token.expiry(), clock);
+        TokenService service = new TokenService(signer, verifier, token.service(), basic, groups, rules,
+                auth.anonymousPull());
+        log.info("bearer tokens issued at {} for service '{}' by issuer '{}', signed {} with key {}", realm,
+                token.service(), token.issuer(), key.algorithm().jwsName(), key.kid());
+        return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, token.service()), basic),
+                rules, groups, auth.anonymousPull(), Optional.of(service));
+    }
+
+    private static SigningKey readKey(java.nio.file.Path file) {
+        try {
+            return PrivateKeyPem.parse(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("auth.token.key: cannot read " + file + ": " + e.getMessage(), e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("auth.token.key: " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<TokenService> tokens() {
+        return tokens;
     }
 
     @Override
@@ -58,13 +135,17 @@ public final class EnforcedAccess implements AccessControl {
         }
         String authorization = credentials.authorization().get();
         for (Authenticator authenticator : authenticators) {
-            switch (authenticator.authenticate(authorization)) {
+            switch (authenticator.authenticate(authorization, credentials.clientAddress())) {
                 case Authentication.Authenticated a -> {
                     return a.principal();
                 }
                 case Authentication.Rejected r -> {
-                    log.info("login refused: {}", r.reason());
-                    throw unauthorized("authentication failed: " + r.reason(), List.of());
+                    log.info("login refused from {}: {}", credentials.clientAddress(), r.reason());
+                    throw unauthorized("authentication failed: " + r.reason(), List.of(), r.error());
+                }
+                case Authentication.Throttled t -> {
+                    log.info("login refused from {}: too many failed logins", credentials.clientAddress());
+                    throw tooManyRequests(t.retryAfter());
                 }
                 case Authentication.Anonymous a -> {
                     return anonymous;
@@ -72,47 +153,88 @@ public final class EnforcedAccess implements AccessControl {
                 case Authentication.NotMine n -> { }
             }
         }
-        throw unauthorized("unsupported authorization scheme", List.of());
+        throw unauthorized("unsupported authorization scheme", List.of(), Optional.empty());
     }
 
     @Override
     public void require(Principal caller, Action action, RepositoryName repository) {
-        if (authorizer.allows(caller, action, repository)) {
+        if (allows(caller, action, repository)) {
             return;
         }
         Access access = new Access(repository, action);
+        if (caller.bearer()) {
+            // A token without the scope: the client may get one with it, so challenge (Distribution answers so).
+            throw unauthorized("the token does not grant " + access.scope(), Access.scopes(List.of(access)),
+                    List.of(access), Optional.of("insufficient_scope"));
+        }
         if (caller.anonymous()) {
-            throw unauthorized("authentication required", List.of(access));
+            throw unauthorized("authentication required", Access.scopes(List.of(access)), List.of(access),
+                    Optional.empty());
         }
         // The same answer whether or not the repository exists: the decision above never looked at the store.
         throw new RegistryException(403, List.of(new RegistryException.RegistryError(ErrorCode.DENIED,
                 "requested access to the resource is denied", details(List.of(access)))), Map.of());
     }
 
+    /** What the token grants a bearer caller, plus what anonymous may do; the rules for anyone else. */
+    private boolean allows(Principal caller, Action action, RepositoryName repository) {
+        if (caller.token().isPresent()) {
+            return caller.token().get().allows(action, repository) || authorizer.allows(anonymous, action, repository);
+        }
+        return authorizer.allows(caller, action, repository);
+    }
+
     @Override
     public void requireAuthenticated(Principal caller) {
-        if (caller.anonymous()) {
-            throw unauthorized("authentication required", List.of());
+        if (caller.anonymous() && !caller.bearer()) {
+            throw unauthorized("authentication required", List.of(), Optional.empty());
         }
     }
 
     @Override
     public void requireLogin(Principal caller) {
+        if (caller.token().isPresent()) {
+            if (!caller.token().get().catalog() && !anonymousPull) {
+                throw unauthorized("the token does not grant " + ResourceScope.CATALOG, List.of(ResourceScope.CATALOG),
+                        List.of(), Optional.of("insufficient_scope"));
+            }
+            return;
+        }
         if (caller.anonymous() && !anonymousPull) {
-            throw unauthorized("authentication required", List.of());
+            throw unauthorized("authentication required", List.of(ResourceScope.CATALOG), List.of(),
+                    Optional.empty());
         }
     }
 
     @Override
     public Predicate<RepositoryName> readable(Principal caller) {
+        return repository -> allows(caller, Action.PULL, repository);
+    }
+
+    @Override
+    public Predicate<RepositoryName> listable(Principal caller) {
+        // The catalog follows the rules for the caller's name, token or not: a token grants the catalog, not
+        // each repository in it.
         return repository -> authorizer.allows(caller, Action.PULL, repository);
     }
 
-    private RegistryException unauthorized(String message, List<Access> needed) {
-        Challenge challenge = authenticators.get(0).challenge(needed);
+    private RegistryException unauthorized(String message, List<ResourceScope> scopes, Optional<String> error) {
+        return unauthorized(message, scopes, List.of(), error);
+    }
+
+    private RegistryException unauthorized(String message, List<ResourceScope> scopes, List<Access> needed,
+            Optional<String> error) {
+        Challenge challenge = authenticators.get(0).challenge(scopes, error);
         return new RegistryException(401, List.of(new RegistryException.RegistryError(ErrorCode.UNAUTHORIZED,
                 message, needed.isEmpty() ? null : details(needed))),
                 Map.of("WWW-Authenticate", challenge.headerValue()));
+    }
+
+    /** 429 {@code TOOMANYREQUESTS} with {@code Retry-After} in whole seconds. */
+    static RegistryException tooManyRequests(Duration retryAfter) {
+        return new RegistryException(429, List.of(new RegistryException.RegistryError(ErrorCode.TOOMANYREQUESTS,
+                "too many failed logins from this address; try again in " + retryAfter.toSeconds() + "s", null)),
+                Map.of("Retry-After", Long.toString(retryAfter.toSeconds())));
     }
 
     /** The detail Distribution gives: each access the request needed. */

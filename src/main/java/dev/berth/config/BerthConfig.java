@@ -219,14 +219,21 @@ public record BerthConfig(
      * @param token the bearer-token service's settings
      * @param groups group name to the user names in it
      * @param rules the grants; a caller may do the union of what every matching rule grants
+     * @param loginLimit how many failed logins a client address may make before it must wait
      */
     public record Auth(Optional<Path> htpasswd, boolean anonymousPull, Token token,
-            Map<String, List<String>> groups, List<AccessRule> rules) {
+            Map<String, List<String>> groups, List<AccessRule> rules, LoginLimit loginLimit) {
         public Auth {
             Map<String, List<String>> copy = new LinkedHashMap<>();
             groups.forEach((name, users) -> copy.put(name, List.copyOf(users)));
             groups = Collections.unmodifiableMap(copy);
             rules = List.copyOf(rules);
+        }
+
+        /** A section with the default limit on failed logins. */
+        public Auth(Optional<Path> htpasswd, boolean anonymousPull, Token token, Map<String, List<String>> groups,
+                List<AccessRule> rules) {
+            this(htpasswd, anonymousPull, token, groups, rules, LoginLimit.defaults());
         }
 
         /** No users, no anonymous pull, no rules: everything is denied. */
@@ -236,41 +243,129 @@ public record BerthConfig(
 
         /** This section with another htpasswd file. */
         public Auth withHtpasswd(Optional<Path> newHtpasswd) {
-            return new Auth(newHtpasswd, anonymousPull, token, groups, rules);
+            return new Auth(newHtpasswd, anonymousPull, token, groups, rules, loginLimit);
         }
 
         /** This section with anonymous pull switched. */
         public Auth withAnonymousPull(boolean newAnonymousPull) {
-            return new Auth(htpasswd, newAnonymousPull, token, groups, rules);
+            return new Auth(htpasswd, newAnonymousPull, token, groups, rules, loginLimit);
         }
 
         /** This section with other token settings. */
         public Auth withToken(Token newToken) {
-            return new Auth(htpasswd, anonymousPull, newToken, groups, rules);
+            return new Auth(htpasswd, anonymousPull, newToken, groups, rules, loginLimit);
         }
 
         /** This section with other groups. */
         public Auth withGroups(Map<String, List<String>> newGroups) {
-            return new Auth(htpasswd, anonymousPull, token, newGroups, rules);
+            return new Auth(htpasswd, anonymousPull, token, newGroups, rules, loginLimit);
         }
 
         /** This section with other rules. */
         public Auth withRules(List<AccessRule> newRules) {
-            return new Auth(htpasswd, anonymousPull, token, groups, newRules);
+            return new Auth(htpasswd, anonymousPull, token, groups, newRules, loginLimit);
+        }
+
+        /** This section with another limit on failed logins. */
+        public Auth withLoginLimit(LoginLimit newLoginLimit) {
+            return new Auth(htpasswd, anonymousPull, token, groups, rules, newLoginLimit);
         }
     }
 
     /**
-     * The bearer-token service (the Docker/OCI token flow).
+     * How many failed logins a client address may make within a window before its logins are refused with 429
+     * until the window lets it try again.
+     *
+     * @param failures failed logins allowed within {@code window}
+     * @param window the sliding window they are counted in
+     */
+    public record LoginLimit(int failures, Duration window) {
+        /** Ten failures a minute. */
+        public static LoginLimit defaults() {
+            return new LoginLimit(10, Duration.ofMinutes(1));
+        }
+    }
+
+    /**
+     * The bearer-token service (the Docker/OCI token flow): Berth issues tokens at {@code /token} and accepts
+     * them, or, with {@code jwks} set, accepts tokens of an external issuer whose keys that URL serves.
      *
      * @param enabled whether tokens are issued and accepted
-     * @param issuer the {@code iss} of the tokens
+     * @param issuer the {@code iss} of the tokens Berth issues; with {@code jwks}, the issuer it trusts
      * @param expiry how long a token is valid
+     * @param service the audience ({@code aud}) tokens must name, and the {@code service} of the challenge
+     * @param realm the token endpoint the challenge sends clients to; empty: {@code /token} of the public URL
+     *     (or of the URL each request reached)
+     * @param key a PEM private key (EC P-256 or Ed25519) to sign with; empty: one generated and kept in the store
+     * @param algorithm the algorithm of a generated key
+     * @param jwks the JWKS URL of an external issuer; empty: Berth issues its own tokens
      */
-    public record Token(boolean enabled, String issuer, Duration expiry) {
-        /** Off, issuer {@code berth}, 5 minutes. */
+    public record Token(boolean enabled, String issuer, Duration expiry, String service, String realm,
+            Optional<Path> key, TokenAlgorithm algorithm, String jwks) {
+        /** Token settings with the defaults for everything but these three. */
+        public Token(boolean enabled, String issuer, Duration expiry) {
+            this(enabled, issuer, expiry, "berth", "", Optional.empty(), TokenAlgorithm.ES256, "");
+        }
+
+        /** Off, issuer {@code berth}, 5 minutes, service {@code berth}, a generated ES256 key. */
         public static Token defaults() {
             return new Token(false, "berth", Duration.ofMinutes(5));
+        }
+
+        /** These settings switched on or off. */
+        public Token withEnabled(boolean newEnabled) {
+            return new Token(newEnabled, issuer, expiry, service, realm, key, algorithm, jwks);
+        }
+
+        /** These settings with another issuer. */
+        public Token withIssuer(String newIssuer) {
+            return new Token(enabled, newIssuer, expiry, service, realm, key, algorithm, jwks);
+        }
+
+        /** These settings with another expiry. */
+        public Token withExpiry(Duration newExpiry) {
+            return new Token(enabled, issuer, newExpiry, service, realm, key, algorithm, jwks);
+        }
+
+        /** These settings with another service name. */
+        public Token withService(String newService) {
+            return new Token(enabled, issuer, expiry, newService, realm, key, algorithm, jwks);
+        }
+
+        /** These settings with another realm ({@code ""}: derived). */
+        public Token withRealm(String newRealm) {
+            return new Token(enabled, issuer, expiry, service, newRealm, key, algorithm, jwks);
+        }
+
+        /** These settings with a configured signing key (empty: generated). */
+        public Token withKey(Optional<Path> newKey) {
+            return new Token(enabled, issuer, expiry, service, realm, newKey, algorithm, jwks);
+        }
+
+        /** These settings with another algorithm for a generated key. */
+        public Token withAlgorithm(TokenAlgorithm newAlgorithm) {
+            return new Token(enabled, issuer, expiry, service, realm, key, newAlgorithm, jwks);
+        }
+
+        /** These settings trusting an external issuer's JWKS ({@code ""}: issue tokens here). */
+        public Token withJwks(String newJwks) {
+            return new Token(enabled, issuer, expiry, service, realm, key, algorithm, newJwks);
+        }
+    }
+
+    /** The JWS algorithms Berth signs tokens with: ECDSA on P-256 with SHA-256, or Ed25519. */
+    public enum TokenAlgorithm {
+        ES256("ES256"), EDDSA("EdDSA");
+
+        private final String jwsName;
+
+        TokenAlgorithm(String jwsName) {
+            this.jwsName = jwsName;
+        }
+
+        /** The name of the JWS {@code alg} header: {@code ES256} or {@code EdDSA}. */
+        public String jwsName() {
+            return jwsName;
         }
     }
 

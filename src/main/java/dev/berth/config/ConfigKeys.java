@@ -8,7 +8,8 @@ import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
 import dev.berth.config.BerthConfig.Tags;
 import dev.berth.config.BerthConfig.Tls;
-import dev.berth.config.BerthConfig.Token;
+import dev.berth.config.BerthConfig.LoginLimit;
+import dev.berth.config.BerthConfig.TokenAlgorithm;
 import dev.berth.config.BerthConfig.Uploads;
 import dev.berth.config.BerthConfig.VerifyOnRead;
 import dev.berth.config.BerthConfig.VerifyPolicy;
@@ -133,19 +134,33 @@ public final class ConfigKeys {
                     + " re-read when it changes; empty: no users", (a, v) -> a.withHtpasswd(optionalPath(v))),
             authKey("anonymous-pull", "callers without credentials may pull every repository: true | false",
                     (a, v) -> a.withAnonymousPull(bool(v))),
-            authKey("token.enabled", "issue and accept bearer tokens (the Docker token flow; not served yet):"
-                    + " true | false", (a, v) -> a.withToken(new Token(bool(v), a.token().issuer(),
-                            a.token().expiry()))),
-            authKey("token.issuer", "the iss claim of the tokens, e.g. berth",
-                    (a, v) -> a.withToken(new Token(a.token().enabled(), required(v), a.token().expiry()))),
-            authKey("token.expiry", "how long a token is valid, e.g. 5m",
-                    (a, v) -> a.withToken(new Token(a.token().enabled(), a.token().issuer(), positive(v)))),
+            authKey("token.enabled", "issue bearer tokens at /token and accept them (the Docker token flow);"
+                    + " Basic stays accepted: true | false", (a, v) -> a.withToken(a.token().withEnabled(bool(v)))),
+            authKey("token.issuer", "the iss claim of the tokens Berth issues, e.g. berth; with token.jwks, the"
+                    + " issuer whose tokens are trusted", (a, v) -> a.withToken(a.token().withIssuer(required(v)))),
+            authKey("token.expiry", "how long a token is valid, e.g. 5m (clients assume at least 60s)",
+                    (a, v) -> a.withToken(a.token().withExpiry(positive(v)))),
+            authKey("token.service", "the service of the challenge and the aud a token must name, e.g."
+                    + " registry.example.com", (a, v) -> a.withToken(a.token().withService(required(v)))),
+            authKey("token.realm", "the token endpoint the challenge names; empty: public-url (or the URL a request"
+                    + " reached) + /token", (a, v) -> a.withToken(a.token().withRealm(url(v)))),
+            authKey("token.key", "PEM private key (EC P-256 or Ed25519) tokens are signed with; empty: one generated"
+                    + " on first start and kept in the store", (a, v) -> a.withToken(a.token().withKey(optionalPath(v)))),
+            authKey("token.algorithm", "algorithm of a generated signing key: ES256 | EdDSA",
+                    (a, v) -> a.withToken(a.token().withAlgorithm(tokenAlgorithm(v)))),
+            authKey("token.jwks", "JWKS URL of an external token issuer to trust instead of issuing tokens here"
+                    + " (needs token.realm); empty: Berth issues its own", (a, v) -> a.withToken(a.token().withJwks(url(v)))),
             authKey("groups", "a map of group names to user lists, e.g. {admins: [carol, dave]}",
                     (a, v) -> a.withGroups(AuthRules.parseGroups(v))),
             authKey("rules", "a list of grants {repositories: GLOB, users: [NAME], groups: [GROUP],"
                     + " actions: [pull, push, delete, admin]}; what every matching rule grants is allowed,"
                     + " everything else denied; the user anonymous stands for callers without credentials",
                     (a, v) -> a.withRules(AuthRules.parseRules(v))),
+            authKey("login-limit.failures", "failed logins a client address may make within login-limit.window"
+                    + " before it gets 429 until the window allows again, e.g. 10",
+                    (a, v) -> a.withLoginLimit(new LoginLimit(positiveInt(v), a.loginLimit().window()))),
+            authKey("login-limit.window", "the window failed logins are counted in, e.g. 1m",
+                    (a, v) -> a.withLoginLimit(new LoginLimit(a.loginLimit().failures(), positive(v)))),
             tlsKey("cert", "PEM certificate chain of the TLS listener (not served yet)",
                     (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
             tlsKey("key", "PEM private key of the TLS listener",
@@ -417,6 +432,28 @@ public final class ConfigKeys {
             throw new IllegalArgumentException("'" + text + "' is too small (at least 1 byte)");
         }
         return size;
+    }
+
+    static int positiveInt(String text) {
+        try {
+            int value = Integer.parseInt(text);
+            if (value >= 1) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + text + "' is not a whole number of at least 1 (write e.g. 10)");
+    }
+
+    /** {@code ES256} or {@code EdDSA}, in any case. */
+    static TokenAlgorithm tokenAlgorithm(String text) {
+        for (TokenAlgorithm algorithm : TokenAlgorithm.values()) {
+            if (algorithm.jwsName().equalsIgnoreCase(text)) {
+                return algorithm;
+            }
+        }
+        throw new IllegalArgumentException("'" + text + "' is not ES256 or EdDSA");
     }
 
     static boolean bool(String text) {

@@ -92,6 +92,17 @@ public final class ConfigLoader {
                 }
             }
         }
+        BerthConfig.Token token = auth.token();
+        if (token.enabled() && !token.jwks().isEmpty()) {
+            if (token.realm().isEmpty()) {
+                problems.add("auth.token.realm: required with auth.token.jwks: the token endpoint of the issuer"
+                        + " that clients must get their tokens from");
+            }
+            if (token.key().isPresent()) {
+                problems.add("auth.token.key: not used with auth.token.jwks (Berth then issues no tokens);"
+                        + " remove one of them");
+            }
+        }
         return problems;
     }
 

@@ -5,6 +5,7 @@ import dev.berth.config.BerthConfig;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
@@ -32,7 +33,9 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
-        server.setHandler(new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access));
+        Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access);
+        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
+                .orElse(registryHandler));
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(30_000);
         return server;

@@ -3,7 +3,7 @@ package dev.berth.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
-import dev.berth.auth.Credentials;
+import dev.berth.auth.Challenge;
 import dev.berth.auth.Principal;
 import dev.berth.registry.BlobInfo;
 import dev.berth.registry.ChunkRange;
@@ -87,7 +87,7 @@ public final class RegistryHandler extends Handler.Abstract {
             route(request, response, callback);
         } catch (RegistryException e) {
             drainSmallBody(request);
-            Responses.error(request, response, callback, e);
+            Responses.error(request, response, callback, withAbsoluteRealm(e, request));
         } catch (ByteRange.Unsatisfiable e) {
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + e.size);
             Responses.error(request, response, callback, RegistryException.withStatus(416, ErrorCode.SIZE_INVALID,
@@ -103,6 +103,24 @@ public final class RegistryHandler extends Handler.Abstract {
             serverError(request, response, callback, "internal error");
         }
         return true;
+    }
+
+    /**
+     * {@code e} with a bearer challenge's realm that is a path ({@code /token}, when no realm or public URL is
+     * configured) put under the URL this request reached, so clients find the token endpoint where they found us.
+     */
+    private RegistryException withAbsoluteRealm(RegistryException e, Request request) {
+        String challenge = e.headers().get("WWW-Authenticate");
+        if (challenge == null) {
+            return e;
+        }
+        String absolute = Challenge.withRealmBase(challenge, base(request));
+        if (absolute.equals(challenge)) {
+            return e;
+        }
+        Map<String, String> headers = new LinkedHashMap<>(e.headers());
+        headers.put("WWW-Authenticate", absolute);
+        return new RegistryException(e.status(), e.errors(), headers);
     }
 
     /**
@@ -124,9 +142,7 @@ public final class RegistryHandler extends Handler.Abstract {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
-        Principal caller = access.authenticate(new Credentials(
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)), Optional.empty(),
-                Request.getRemoteAddr(request)));
+        Principal caller = access.authenticate(RequestCredentials.of(request));
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
@@ -135,7 +151,7 @@ public final class RegistryHandler extends Handler.Abstract {
         } else if (path.equals("/v2/_catalog")) {
             only(method, "GET");
             access.requireLogin(caller);
-            catalog(request, response, callback, access.readable(caller));
+            catalog(request, response, callback, access.listable(caller));
         } else if ((m = UPLOADS.matcher(path)).matches()) {
             only(method, "POST");
             startUpload(request, response, callback, allowed(caller, name(m), Action.PUSH), access.readable(caller));

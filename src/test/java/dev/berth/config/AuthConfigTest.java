@@ -147,4 +147,47 @@ class AuthConfigTest {
     void tokenExpiryMustBePositive() throws Exception {
         assertThat(problem(file("auth: {token: {expiry: 0s}}\n"), Map.of())).contains("auth.token.expiry");
     }
+
+    @Test
+    void everyTokenKeyReadsIntoTheTokenSettings() throws Exception {
+        BerthConfig config = load(file("""
+                auth:
+                  token:
+                    enabled: true
+                    issuer: auth.example
+                    expiry: 10m
+                    service: registry.example
+                    realm: https://auth.example/token/
+                    key: /etc/berth/token.pem
+                    algorithm: eddsa
+                  login-limit: {failures: 5, window: 30s}
+                """), Map.of());
+        Auth auth = config.auth().orElseThrow();
+        assertThat(auth.token()).isEqualTo(new BerthConfig.Token(true, "auth.example", Duration.ofMinutes(10),
+                "registry.example", "https://auth.example/token", Optional.of(Path.of("/etc/berth/token.pem")),
+                BerthConfig.TokenAlgorithm.EDDSA, ""));
+        assertThat(auth.loginLimit()).isEqualTo(new BerthConfig.LoginLimit(5, Duration.ofSeconds(30)));
+        assertThat(Auth.defaults().loginLimit()).isEqualTo(new BerthConfig.LoginLimit(10, Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void badTokenAndLoginLimitValuesNameTheirKey() throws Exception {
+        assertThat(problem(file("auth: {token: {algorithm: HS256}}\n"), Map.of()))
+                .contains("auth.token.algorithm").contains("ES256 or EdDSA");
+        assertThat(problem(file("auth: {token: {jwks: not-a-url}}\n"), Map.of())).contains("auth.token.jwks");
+        assertThat(problem(file("auth: {login-limit: {failures: 0}}\n"), Map.of()))
+                .contains("auth.login-limit.failures");
+        assertThat(problem(file("auth: {login-limit: {window: 0s}}\n"), Map.of())).contains("auth.login-limit.window");
+    }
+
+    @Test
+    void anExternalIssuerNeedsItsRealmAndNoKeyOfOurOwn() throws Exception {
+        assertThat(problem(file("auth: {token: {enabled: true, jwks: \"https://a.example/token/jwks\"}}\n"),
+                Map.of())).contains("auth.token.realm: required with auth.token.jwks");
+        assertThat(problem(file("auth: {token: {enabled: true, jwks: \"https://a.example/jwks\","
+                + " realm: \"https://a.example/token\", key: /k.pem}}\n"), Map.of())).contains("auth.token.key");
+        BerthConfig config = load(file("auth: {token: {enabled: true, jwks: \"https://a.example/jwks\","
+                + " realm: \"https://a.example/token\"}}\n"), Map.of());
+        assertThat(config.auth().orElseThrow().token().jwks()).isEqualTo("https://a.example/jwks");
+    }
 }

@@ -24,9 +24,16 @@ public final class Podman implements AutoCloseable {
 
     /** {@code podman pull} from a plain-HTTP registry; returns the image id it prints. */
     public String pull(String image) throws IOException {
-        Tools.Result result = run(List.of("pull", "--tls-verify=false", "--signature-policy",
-                box.policy().toString(), image))
-                .check();
+        return pull(image, List.of());
+    }
+
+    /** {@code podman pull} with more options (such as {@code --authfile}); returns the image id it prints. */
+    public String pull(String image, List<String> options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("pull", "--tls-verify=false", "--signature-policy",
+                box.policy().toString()));
+        args.addAll(options);
+        args.add(image);
+        Tools.Result result = run(args).check();
         List<String> lines = result.stdout().lines().filter(line -> !line.isBlank()).toList();
         if (lines.isEmpty()) {
             throw new AssertionError("podman pull printed no image id\n" + result.describe());
@@ -36,8 +43,17 @@ public final class Podman implements AutoCloseable {
 
     /** {@code podman push} of a local image to a plain-HTTP registry. */
     public Tools.Result push(String localImage, String destination) throws IOException {
-        return run(List.of("push", "--tls-verify=false", "--signature-policy", box.policy().toString(), localImage,
-                destination)).check();
+        return tryPush(localImage, destination, List.of()).check();
+    }
+
+    /** {@code podman push} with more options (such as {@code --authfile}), returning a failed push's result too. */
+    public Tools.Result tryPush(String localImage, String destination, List<String> options) throws IOException {
+        List<String> args = new ArrayList<>(List.of("push", "--tls-verify=false", "--signature-policy",
+                box.policy().toString()));
+        args.addAll(options);
+        args.add(localImage);
+        args.add(destination);
+        return run(args);
     }
 
     /** {@code podman image inspect --format FORMAT}. */
