@@ -23,6 +23,7 @@ public final class EnforcedAccess implements AccessControl {
     private final List<Authenticator> authenticators;
     private final Authorizer authorizer;
     private final Principal anonymous;
+    private final Groups groups;
     private final boolean anonymousPull;
 
     /** Authenticators in the order they are tried; the first one's challenge is the one sent. */
@@ -34,6 +35,7 @@ public final class EnforcedAccess implements AccessControl {
         this.authenticators = List.copyOf(authenticators);
         this.authorizer = authorizer;
         this.anonymous = groups.anonymous();
+        this.groups = groups;
         this.anonymousPull = anonymousPull;
     }
 
@@ -54,7 +56,7 @@ public final class EnforcedAccess implements AccessControl {
     @Override
     public Principal authenticate(Credentials credentials) {
         if (credentials.authorization().isEmpty()) {
-            return anonymous;
+            return withoutAuthorization(credentials);
         }
         String authorization = credentials.authorization().get();
         for (Authenticator authenticator : authenticators) {
@@ -67,12 +69,20 @@ public final class EnforcedAccess implements AccessControl {
                     throw unauthorized("authentication failed: " + r.reason(), List.of());
                 }
                 case Authentication.Anonymous a -> {
-                    return anonymous;
+                    return withoutAuthorization(credentials);
                 }
                 case Authentication.NotMine n -> { }
             }
         }
         throw unauthorized("unsupported authorization scheme", List.of());
+    }
+
+    /**
+     * A caller that sent no credentials (no header, or an empty Basic login): the user of its verified client
+     * certificate when it has one, else the anonymous caller.
+     */
+    private Principal withoutAuthorization(Credentials credentials) {
+        return credentials.certificateUser().map(groups::principal).orElse(anonymous);
     }
 
     @Override
