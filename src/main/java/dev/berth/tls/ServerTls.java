@@ -67,7 +67,12 @@ public final class ServerTls implements AutoCloseable {
         // Fingerprints first: a file that changes while it is read is then seen as changed at the first check.
         List<Fingerprint> before = fingerprints(tls);
         TlsMaterial material = TlsMaterial.load(tls);
-        warnIfOutOfDate(material.certificate());
+        X509Certificate certificate = material.certificate();
+        log.info("tls: serving the certificate {} (serial {}, valid until {}){}",
+                certificate.getSubjectX500Principal().getName(), certificate.getSerialNumber().toString(16),
+                certificate.getNotAfter().toInstant(), material.clientAuthentication()
+                        ? "; client certificates of " + material.clientCas().size() + " CA(s) log users in" : "");
+        warnIfOutOfDate(certificate);
         return new ServerTls(tls, before, material);
     }
 
