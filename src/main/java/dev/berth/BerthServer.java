@@ -16,9 +16,11 @@ import dev.berth.storage.ObjectStore;
 import dev.berth.storage.S3Settings;
 import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
+import dev.berth.tls.ServerTls;
 import java.net.URI;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 
 /**
@@ -30,12 +32,14 @@ public final class BerthServer implements AutoCloseable {
     private final URI uri;
     private final ObjectStore backend;
     private final ScheduledGc scheduledGc;
+    private final ServerTls tls;
 
-    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
         this.scheduledGc = scheduledGc;
+        this.tls = tls;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -48,25 +52,24 @@ public final class BerthServer implements AutoCloseable {
      * section is ignored), wrapped in the same key checks; for tests that put a decorator around a backend.
      */
     public static BerthServer start(BerthConfig config, ObjectStore backend) throws Exception {
+        // Read first: a certificate that cannot be used stops the start, naming key and file.
+        Optional<ServerTls> tls = config.tls().isPresent() ? Optional.of(ServerTls.load(config.tls().get()))
+                : Optional.empty();
         ObjectStore store = CheckedStore.of(backend);
         Registry registry = Registry.open(store, config, Clock.systemUTC());
-        if (config.tls().isPresent()) {
-            // Serving plain HTTP to someone who configured TLS would send passwords in the clear: refuse instead.
-            throw new IllegalStateException("tls is configured, but this version of Berth cannot serve TLS yet;"
-                    + " remove the tls section and terminate TLS in a proxy in front of Berth");
-        }
         AccessControl access = config.auth()
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
                 .orElseGet(OpenAccess::new);
-        Server jetty = HttpServerFactory.create(config, registry, access);
+        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory));
         jetty.start();
+        tls.ifPresent(ServerTls::watch);
         URI uri = HttpServerFactory.boundUri(jetty);
         BerthConfig.Gc gc = config.lifecycle().gc();
         ScheduledGc scheduledGc = gc.schedule()
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
-        return new BerthServer(jetty, uri, backend, scheduledGc);
+        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));
     }
 
     /**
@@ -97,7 +100,7 @@ public final class BerthServer implements AutoCloseable {
                 s3.pathStyle());
     }
 
-    /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000}. */
+    /** The base URI clients reach this server on, such as {@code http://127.0.0.1:5000} or {@code https://...}. */
     public URI uri() {
         return uri;
     }
@@ -112,6 +115,9 @@ public final class BerthServer implements AutoCloseable {
     public void close() throws Exception {
         if (scheduledGc != null) {
             scheduledGc.close();
+        }
+        if (tls != null) {
+            tls.close();
         }
         jetty.stop();
         if (backend instanceof AutoCloseable closeable) {

@@ -43,6 +43,7 @@ public final class EnforcedAccess implements AccessControl {
     private final List<Authenticator> authenticators;
     private final Authorizer authorizer;
     private final Principal anonymous;
+    private final Groups groups;
     private final boolean anonymousPull;
     private final Optional<TokenService> tokens;
 
@@ -61,6 +62,7 @@ public final class EnforcedAccess implements AccessControl {
         this.authenticators = List.copyOf(authenticators);
         this.authorizer = authorizer;
         this.anonymous = groups.anonymous();
+        this.groups = groups;
         this.anonymousPull = anonymousPull;
         this.tokens = tokens;
     }
@@ -131,7 +133,7 @@ public final class EnforcedAccess implements AccessControl {
     @Override
     public Principal authenticate(Credentials credentials) {
         if (credentials.authorization().isEmpty()) {
-            return anonymous;
+            return withoutAuthorization(credentials);
         }
         String authorization = credentials.authorization().get();
         for (Authenticator authenticator : authenticators) {
@@ -148,12 +150,20 @@ public final class EnforcedAccess implements AccessControl {
                     throw tooManyRequests(t.retryAfter());
                 }
                 case Authentication.Anonymous a -> {
-                    return anonymous;
+                    return withoutAuthorization(credentials);
                 }
                 case Authentication.NotMine n -> { }
             }
         }
         throw unauthorized("unsupported authorization scheme", List.of(), Optional.empty());
+    }
+
+    /**
+     * A caller that sent no credentials (no header, or an empty Basic login): the user of its verified client
+     * certificate when it has one, else the anonymous caller.
+     */
+    private Principal withoutAuthorization(Credentials credentials) {
+        return credentials.certificateUser().map(groups::principal).orElse(anonymous);
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigKey;
 import dev.berth.config.ConfigKeys;
 import dev.berth.config.Setting;
+import dev.berth.tls.TlsFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -63,8 +64,9 @@ final class ServeCommand implements Callable<Integer> {
         }
         try {
             return runner.run(berthConfig);
-        } catch (IOException e) {
-            // Typically the address is taken or the storage directory is not writable: say so in one line.
+        } catch (IOException | TlsFileException e) {
+            // Typically the address is taken, the storage directory is not writable or a certificate file is wrong
+            // (the message names its key and file): say so in one line.
             err.println("berth: could not start: " + e.getMessage());
             err.flush();
             return 1;

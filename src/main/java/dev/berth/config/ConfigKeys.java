@@ -161,11 +161,12 @@ public final class ConfigKeys {
                     (a, v) -> a.withLoginLimit(new LoginLimit(positiveInt(v), a.loginLimit().window()))),
             authKey("login-limit.window", "the window failed logins are counted in, e.g. 1m",
                     (a, v) -> a.withLoginLimit(new LoginLimit(a.loginLimit().failures(), positive(v)))),
-            tlsKey("cert", "PEM certificate chain of the TLS listener (not served yet)",
-                    (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
-            tlsKey("key", "PEM private key of the TLS listener",
-                    (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
-            tlsKey("client-ca", "PEM CA certificates that client certificates must chain to; empty: no mTLS",
+            tlsKey("cert", "PEM certificate chain of the TLS listener, the server's certificate first;"
+                    + " re-read when it changes", (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
+            tlsKey("key", "PEM private key of tls.cert, unencrypted: PKCS#8 (BEGIN PRIVATE KEY), EC or RSA;"
+                    + " re-read when it changes", (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
+            tlsKey("client-ca", "PEM CA certificates for mTLS: a client certificate they sign logs in as the user"
+                    + " of its CN; re-read when it changes; empty: no client certificates asked for",
                     (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))));
 
     /**
@@ -176,7 +177,8 @@ public final class ConfigKeys {
             new ConfigKey("auth", "present (even as auth: {}): access control is on and denies what no rule"
                     + " grants; absent: every caller may do everything",
                     (c, v) -> c.withAuth(Optional.of(c.auth().orElseGet(Auth::defaults)))),
-            new ConfigKey("tls", "present: serve HTTPS with tls.cert and tls.key (not served yet)",
+            new ConfigKey("tls", "present: serve HTTPS (TLS 1.2 and 1.3, HTTP/2 or HTTP/1.1) with tls.cert and"
+                    + " tls.key; absent: plain HTTP",
                     (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults)))));
 
     /** Keys whose value is a list in the file, written as YAML flow text in the environment. */

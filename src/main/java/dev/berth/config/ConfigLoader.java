@@ -106,10 +106,16 @@ public final class ConfigLoader {
         return problems;
     }
 
-    /** A TLS listener needs both its certificate and its key. */
+    /** A TLS listener needs both its certificate and its key; the message names the one missing. */
     static List<String> tlsProblems(BerthConfig.Tls tls) {
-        if (tls.cert().isEmpty() || tls.key().isEmpty()) {
+        if (tls.cert().isEmpty() && tls.key().isEmpty()) {
             return List.of("tls: cert and key are both required when the tls section is present");
+        }
+        if (tls.key().isEmpty()) {
+            return List.of("tls.key: required with tls.cert (" + tls.cert().get() + "): the certificate's private key");
+        }
+        if (tls.cert().isEmpty()) {
+            return List.of("tls.cert: required with tls.key (" + tls.key().get() + "): the certificate chain");
         }
         return List.of();
     }

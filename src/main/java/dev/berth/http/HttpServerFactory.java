@@ -4,20 +4,35 @@ import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.Registry;
 import java.net.URI;
+import java.util.Optional;
+import org.eclipse.jetty.alpn.server.ALPNServerConnectionFactory;
 import org.eclipse.jetty.http.UriCompliance;
 import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.http2.server.HTTP2ServerConnectionFactory;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
-/** Builds the Jetty server that serves the registry on the configured address. */
+/** Builds the Jetty server that serves the registry on the configured address, over plain HTTP or TLS. */
 public final class HttpServerFactory {
     private HttpServerFactory() {}
 
-    /** A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in. */
+    /** A Jetty server, not yet started, serving {@code registry} over plain HTTP to whom {@code access} lets in. */
     public static Server create(BerthConfig config, Registry registry, AccessControl access) {
+        return create(config, registry, access, Optional.empty());
+    }
+
+    /**
+     * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
+     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
+     */
+    public static Server create(BerthConfig config, Registry registry, AccessControl access,
+            Optional<SslContextFactory.Server> tls) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -27,7 +42,8 @@ public final class HttpServerFactory {
         // Let odd paths (%2F, ..) reach the handler, so they are refused with an OCI NAME_INVALID, not a bare 400.
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setRequestHeaderSize(64 * 1024);
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = tls.map(context -> tlsConnector(server, http, context))
+                .orElseGet(() -> new ServerConnector(server, new HttpConnectionFactory(http)));
         HostAndPort listen = HostAndPort.parse(config.listen());
         connector.setHost(listen.host());
         connector.setPort(listen.port());
@@ -41,14 +57,36 @@ public final class HttpServerFactory {
         return server;
     }
 
-    /** The address the started server listens on, with the real port when 0 was asked for. */
+    /** TLS, then ALPN choosing h2 or http/1.1 (a client that offers no ALPN gets HTTP/1.1). */
+    private static ServerConnector tlsConnector(Server server, HttpConfiguration plain,
+            SslContextFactory.Server context) {
+        HttpConfiguration https = new HttpConfiguration(plain);
+        SecureRequestCustomizer secure = new SecureRequestCustomizer();
+        // Berth serves one certificate, so there is nothing to pick by SNI, and the client checks the name it dialled
+        // against the certificate itself. Jetty's SNI host check would refuse a request whose Host the certificate
+        // does not name (a registry reached through an alias or a load balancer's IP); leave that to the client.
+        secure.setSniHostCheck(false);
+        secure.setSniRequired(false);
+        https.addCustomizer(secure);
+        HttpConnectionFactory http1 = new HttpConnectionFactory(https);
+        HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
+        // ALPN names are matched exactly, and HTTP/1.1's is "http/1.1" (RFC 7301), not the "HTTP/1.1" of Jetty's
+        // connection factory; a client offering only http/1.1 would otherwise be refused the handshake.
+        ALPNServerConnectionFactory alpn = new ALPNServerConnectionFactory(http2.getProtocol(), "http/1.1");
+        alpn.setDefaultProtocol(http1.getProtocol());
+        SslConnectionFactory ssl = new SslConnectionFactory(context, alpn.getProtocol());
+        return new ServerConnector(server, ssl, alpn, http2, http1);
+    }
+
+    /** The address the started server listens on, with the real port when 0 was asked for; https with TLS. */
     public static URI boundUri(Server server) {
         ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        String scheme = connector.getConnectionFactory(SslConnectionFactory.class) != null ? "https" : "http";
         String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
         if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return URI.create("http://" + host + ":" + connector.getLocalPort());
+        return URI.create(scheme + "://" + host + ":" + connector.getLocalPort());
     }
 
     /** A {@code HOST:PORT} listen address. */

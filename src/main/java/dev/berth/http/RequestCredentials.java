@@ -9,9 +9,9 @@ import org.eclipse.jetty.server.Request;
 final class RequestCredentials {
     private RequestCredentials() {}
 
-    /** The {@code Authorization} header and the client address of {@code request}. */
+    /** The {@code Authorization} header, the verified client certificate's user and the client address. */
     static Credentials of(Request request) {
         return new Credentials(Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
-                Optional.empty(), Request.getRemoteAddr(request));
+                ClientCertificate.user(request), Request.getRemoteAddr(request));
     }
 }

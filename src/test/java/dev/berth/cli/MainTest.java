@@ -90,6 +90,17 @@ class MainTest {
     }
 
     @Test
+    void aCertificateFileThatCannotBeUsedIsOneLineNamingKeyAndFile() {
+        Path missing = dir.resolve("tls.crt");
+        int code = Main.run(new String[] {"serve", "--listen", "127.0.0.1:0"}, Map.of("BERTH_STORAGE_DRIVER", "memory",
+                "BERTH_TLS_CERT", missing.toString(), "BERTH_TLS_KEY", dir.resolve("tls.key").toString()),
+                ServeCommand::serveUntilStopped, new PrintWriter(out), new PrintWriter(err));
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString()).isEqualTo("berth: could not start: tls.cert: " + missing + ": no such file"
+                + System.lineSeparator());
+    }
+
+    @Test
     void unknownOptionIsAUsageErrorWithASuggestion() {
         assertThat(berth("serve", "--lisen=x:1")).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown option: '--lisen").contains("--listen");

@@ -139,7 +139,7 @@ class AuthConfigTest {
 
     @Test
     void tlsNeedsBothCertAndKey() throws Exception {
-        assertThat(problem(file("tls: {cert: /a.crt}\n"), Map.of())).contains("tls: cert and key");
+        assertThat(problem(file("tls: {cert: /a.crt}\n"), Map.of())).contains("tls.key: required with tls.cert");
         assertThat(problem(file("tls: {}\n"), Map.of())).contains("tls: cert and key");
     }
 

@@ -1,5 +1,6 @@
 package dev.berth.e2e;
 
+import dev.berth.tls.TestPki;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -32,8 +33,11 @@ public final class BerthProcess implements AutoCloseable {
      * {@code --config} file (dotted keys such as {@code storage.driver} → {@code s3}), plus extra environment
      * variables and the JVM heap. The process never inherits the test JVM's {@code BERTH_*} variables: Berth
      * refuses those that name no configuration key, and a developer's own must not change what a test runs.
+     * With {@code trustedCa} (null: plain HTTP) Berth serves TLS, and that CA's certificate (PEM) is what the
+     * tests' own HTTP checks trust.
      */
-    public record Launch(Path storage, Map<String, String> settings, Map<String, String> environment, String heap) {
+    public record Launch(Path storage, Map<String, String> settings, Map<String, String> environment, String heap,
+            Path trustedCa) {
         /** Validates and copies. */
         public Launch {
             if ((storage == null) == settings.isEmpty()) {
@@ -45,17 +49,17 @@ public final class BerthProcess implements AutoCloseable {
 
         /** The filesystem driver on {@code storage}, a 256 MiB heap. */
         public static Launch filesystem(Path storage) {
-            return new Launch(storage, Map.of(), Map.of(), "256m");
+            return new Launch(storage, Map.of(), Map.of(), "256m", null);
         }
 
         /** Configuration {@code settings} (dotted keys, e.g. {@code storage.s3.bucket}), a 256 MiB heap. */
         public static Launch configured(Map<String, String> settings) {
-            return new Launch(null, settings, Map.of(), "256m");
+            return new Launch(null, settings, Map.of(), "256m", null);
         }
 
         /** This launch with {@code heap} (e.g. "512m"). */
         public Launch withHeap(String heap) {
-            return new Launch(storage, settings, environment, heap);
+            return new Launch(storage, settings, environment, heap, trustedCa);
         }
 
         /** This launch with more settings (a {@code storage} directory launch keeps its directory). */
@@ -66,14 +70,29 @@ public final class BerthProcess implements AutoCloseable {
                 all.putIfAbsent("storage.driver", "filesystem");
                 all.putIfAbsent("storage.filesystem.root", storage.toString());
             }
-            return new Launch(null, all, environment, heap);
+            return new Launch(null, all, environment, heap, trustedCa);
         }
 
         /** This launch with extra environment variables. */
         public Launch withEnvironment(Map<String, String> more) {
             Map<String, String> all = new LinkedHashMap<>(environment);
             all.putAll(more);
-            return new Launch(storage, settings, all, heap);
+            return new Launch(storage, settings, all, heap, trustedCa);
+        }
+
+        /**
+         * This launch serving TLS with {@code cert} and {@code key}, asking for client certificates signed by
+         * {@code clientCa} (null: none), its certificate signed by {@code ca}.
+         */
+        public Launch withTls(Path cert, Path key, Path clientCa, Path ca) {
+            Map<String, String> tls = new LinkedHashMap<>();
+            tls.put("tls.cert", cert.toString());
+            tls.put("tls.key", key.toString());
+            if (clientCa != null) {
+                tls.put("tls.client-ca", clientCa.toString());
+            }
+            Launch configured = withSettings(tls);
+            return new Launch(configured.storage(), configured.settings(), environment, heap, ca);
         }
     }
 
@@ -197,9 +216,20 @@ public final class BerthProcess implements AutoCloseable {
         return port;
     }
 
-    /** The base URI, such as {@code http://127.0.0.1:5000}. */
+    /** The base URI, such as {@code http://127.0.0.1:5000}, or {@code https://...} for a launch with TLS. */
     public URI uri() {
-        return URI.create("http://" + hostPort());
+        return URI.create((launch.trustedCa() == null ? "http://" : "https://") + hostPort());
+    }
+
+    /** An HTTP/1.1 client for this registry: over TLS it trusts the launch's CA (and only that). */
+    public HttpClient httpClient() throws IOException {
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(2));
+        if (launch.trustedCa() != null) {
+            builder.sslContext(TestPki.trusting(launch.trustedCa()));
+        }
+        return builder.build();
     }
 
     /** {@code 127.0.0.1:PORT}, the registry part of an image reference. */
@@ -390,6 +420,12 @@ public final class BerthProcess implements AutoCloseable {
     }
 
     private void awaitReady() throws IOException {
+        try (HttpClient http = launch.trustedCa() == null ? null : httpClient()) {
+            awaitReady(http == null ? HTTP : http);
+        }
+    }
+
+    private void awaitReady(HttpClient client) throws IOException {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         HttpRequest request = HttpRequest.newBuilder(uri().resolve("/v2/")).timeout(Duration.ofSeconds(2)).GET().build();
         String last = "no answer yet";
@@ -398,7 +434,7 @@ public final class BerthProcess implements AutoCloseable {
                 throw new IOException("process exited with status " + process.exitValue());
             }
             try {
-                HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> response = client.send(request, HttpResponse.BodyHandlers.discarding());
                 // A registry with access control answers the base endpoint with a challenge: up all the same.
                 if (response.statusCode() == 200 || response.statusCode() == 401
                         && response.headers().firstValue("WWW-Authenticate").isPresent()) {

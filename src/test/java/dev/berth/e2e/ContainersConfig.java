@@ -31,6 +31,13 @@ final class ContainersConfig {
                 """);
     }
 
+    static Path writeAuth(Path dir) throws IOException {
+        // No logins yet; the tools refuse a REGISTRY_AUTH_FILE that does not exist.
+        return write(dir.resolve("auth.json"), """
+                {"auths": {}}
+                """);
+    }
+
     private static Path write(Path file, String text) throws IOException {
         Files.createDirectories(file.getParent());
         return Files.writeString(file, text);

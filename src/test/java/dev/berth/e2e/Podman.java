@@ -56,6 +56,30 @@ public final class Podman implements AutoCloseable {
         return run(args);
     }
 
+    /** {@code podman login} to a TLS registry, trusting the CA certificates ({@code *.crt}) in {@code certDir}. */
+    public Tools.Result tryLogin(String registry, String user, String password, Path certDir) throws IOException {
+        return run(List.of("login", "--cert-dir", certDir.toString(), "--username", user, "--password", password,
+                registry));
+    }
+
+    /**
+     * {@code podman pull} from a TLS registry, with the CA certificates and client certificate pairs
+     * ({@code *.crt}, {@code *.cert} and {@code *.key}) of {@code certDir}; returns the image id it prints.
+     */
+    public String pull(String image, Path certDir) throws IOException {
+        Tools.Result result = run(List.of("pull", "--cert-dir", certDir.toString(), "--signature-policy",
+                box.policy().toString(), image)).check();
+        return result.stdout().lines().filter(line -> !line.isBlank()).reduce((a, b) -> b)
+                .orElseThrow(() -> new AssertionError("podman pull printed no image id\n" + result.describe()))
+                .trim();
+    }
+
+    /** {@code podman push} of a local image to a TLS registry, with the certificates of {@code certDir}. */
+    public Tools.Result tryPush(String localImage, String destination, Path certDir) throws IOException {
+        return run(List.of("push", "--cert-dir", certDir.toString(), "--signature-policy", box.policy().toString(),
+                localImage, destination));
+    }
+
     /** {@code podman image inspect --format FORMAT}. */
     public String inspect(String image, String format) throws IOException {
         return run(List.of("image", "inspect", "--format", format, image)).check().stdout().trim();

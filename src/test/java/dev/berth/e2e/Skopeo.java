@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Drives skopeo against a plain-HTTP registry with a private policy and a fresh blob-info cache for every copy. */
+/**
+ * Drives skopeo with a private policy and a fresh blob-info cache for every copy: against a plain-HTTP registry
+ * (TLS verification off), or {@link #verifyingTls verifying} a TLS registry's certificate.
+ */
 public final class Skopeo {
     private static final Duration TIMEOUT = Duration.ofMinutes(5);
     // skopeo as root remembers which blobs a registry already has here; a stale entry from an earlier
@@ -19,10 +22,12 @@ public final class Skopeo {
 
     private final Path policy;
     private final Path registriesConf;
+    private final boolean verifyTls;
 
-    private Skopeo(Path policy, Path registriesConf) {
+    private Skopeo(Path policy, Path registriesConf, boolean verifyTls) {
         this.policy = policy;
         this.registriesConf = registriesConf;
+        this.verifyTls = verifyTls;
     }
 
     /** A skopeo whose policy and registries configuration live in {@code dir}, independent of /etc/containers. */
@@ -31,10 +36,18 @@ public final class Skopeo {
         Files.createDirectories(dir);
         Path policy = ContainersConfig.writePolicy(dir);
         Path registries = ContainersConfig.writeRegistries(dir);
-        return new Skopeo(policy, registries);
+        return new Skopeo(policy, registries, false);
     }
 
-    /** {@code skopeo copy [options] SOURCE DESTINATION} without TLS verification on either side. */
+    /**
+     * This skopeo with TLS verification left on, as for any registry with a certificate: the options of each call
+     * say whom to trust ({@code --src-cert-dir}, {@code --dest-cert-dir}, {@code --cert-dir}).
+     */
+    public Skopeo verifyingTls() {
+        return new Skopeo(policy, registriesConf, true);
+    }
+
+    /** {@code skopeo copy [options] SOURCE DESTINATION}, without TLS verification unless {@link #verifyingTls}. */
     public Tools.Result copy(List<String> options, String source, String destination) throws IOException {
         return tryCopy(options, source, destination).check();
     }
@@ -42,7 +55,10 @@ public final class Skopeo {
     /** As {@link #copy}, returning a failed copy's result rather than throwing: for copies meant to fail. */
     public Tools.Result tryCopy(List<String> options, String source, String destination) throws IOException {
         forgetBlobInfo();
-        List<String> args = new ArrayList<>(List.of("copy", "--src-tls-verify=false", "--dest-tls-verify=false"));
+        List<String> args = new ArrayList<>(List.of("copy"));
+        if (!verifyTls) {
+            args.addAll(List.of("--src-tls-verify=false", "--dest-tls-verify=false"));
+        }
         args.addAll(options);
         args.add(source);
         args.add(destination);

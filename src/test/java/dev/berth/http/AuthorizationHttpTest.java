@@ -1,7 +1,6 @@
 package dev.berth.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -282,15 +281,6 @@ class AuthorizationHttpTest {
         // Logging in adds to what anonymous may do: bob may pull drop/box too.
         assertThat(send(uri, "GET", "/v2/drop/box/manifests/latest", "bob", null).statusCode()).isEqualTo(200);
         assertThat(send(uri, "POST", "/v2/team-a/app/blobs/uploads/", "alice", null).statusCode()).isEqualTo(202);
-    }
-
-    @Test
-    void aTlsSectionIsRefusedUntilTlsIsServed() {
-        BerthConfig config = BerthConfig.defaults().withListen("127.0.0.1:0")
-                .withStorage(new BerthConfig.Storage(BerthConfig.StorageDriver.MEMORY, null))
-                .withTls(Optional.of(new BerthConfig.Tls(Optional.of(Path.of("c")), Optional.of(Path.of("k")),
-                        Optional.empty())));
-        assertThatThrownBy(() -> BerthServer.start(config)).hasMessageContaining("cannot serve TLS yet");
     }
 
     // ---- helpers
