@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clients against a Berth process serving TLS with a CA made by the test, verifying its certificate (never
- * {@code --tls-verify=false}): Basic credentials with skopeo, podman and Jib, and client certificates (mTLS) with
- * skopeo and podman.
+ * {@code --tls-verify=false}): Basic credentials with skopeo, podman and Jib, bearer tokens from Berth's token
+ * endpoint with skopeo and podman, and client certificates (mTLS) with skopeo and podman.
  */
 @ExtendWith(FailureLogs.class)
 @Timeout(value = 8, unit = TimeUnit.MINUTES, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -65,11 +65,16 @@ class TlsIT {
     }
 
     private BerthProcess.Launch launch() {
+        return launch(Map.of());
+    }
+
+    private BerthProcess.Launch launch(Map<String, String> more) {
         Map<String, String> settings = new LinkedHashMap<>();
         settings.put("storage.driver", "filesystem");
         settings.put("storage.filesystem.root", dir.resolve("storage").toString());
         settings.put("auth.htpasswd", htpasswd.toString());
         settings.put("auth.rules", RULES);
+        settings.putAll(more);
         return BerthProcess.Launch.configured(settings).withTls(server.cert(), server.key(), ca.cert(), ca.cert());
     }
 
@@ -151,6 +156,50 @@ class TlsIT {
             Tools.Result denied = fresh.tryPush(copy, "docker://" + registry.hostPort() + "/e2e/bob:v1", caDir);
             assertThat(denied.exitCode()).as(denied.describe()).isNotZero();
             assertThat(denied.stderr().toLowerCase(Locale.ROOT)).containsAnyOf("denied", "403");
+        }
+    }
+
+    @Test
+    void skopeoAndPodmanLogInThroughTheTokenEndpointOverVerifiedTls() throws Exception {
+        OciLayout layout = OciLayout.create(dir.resolve("src"));
+        OciLayout.Image image = layout.addImage("v1", 704, 2, "amd64");
+        Skopeo skopeo = Skopeo.in(dir.resolve("skopeo")).verifyingTls();
+        Map<String, String> tokens = Map.of("auth.token.enabled", "true", "auth.token.service", "berth-e2e-tls");
+        try (BerthProcess registry = BerthProcess.start("tls-token", launch(tokens));
+             Podman podman = Podman.in(dir.resolve("podman"))) {
+            String ref = "docker://" + registry.hostPort() + "/e2e/token:v1";
+            HttpResponse<byte[]> challenge = get(registry, "/v2/", null, null);
+            assertThat(challenge.headers().firstValue("WWW-Authenticate")).hasValue(
+                    "Bearer realm=\"" + registry.uri() + "/token\",service=\"berth-e2e-tls\"");
+
+            Tools.Result wrong = skopeo.tryCopy(List.of("--dest-cert-dir", caDir.toString(),
+                    "--dest-creds", "alice:not her password"), layout.reference("v1"), ref);
+            assertThat(wrong.exitCode()).as(wrong.describe()).isNotZero();
+            Tools.Result pullOnly = skopeo.tryCopy(List.of("--dest-cert-dir", caDir.toString(),
+                    "--dest-creds", "bob:bob secret"), layout.reference("v1"), ref);
+            assertThat(pullOnly.exitCode()).as(pullOnly.describe()).isNotZero();
+
+            skopeo.copy(List.of("--dest-cert-dir", caDir.toString(), "--dest-creds", "alice:alice secret"),
+                    layout.reference("v1"), ref);
+            Path out = dir.resolve("pulled");
+            skopeo.copy(List.of("--src-cert-dir", caDir.toString(), "--src-creds", "bob:bob secret"), ref,
+                    "oci:" + out + ":v1");
+            assertSameBlobs(layout, image, out);
+
+            // podman login checks the password at the token endpoint; push and pull then carry tokens.
+            Tools.Result badLogin = podman.tryLogin(registry.hostPort(), "alice", "not her password", caDir);
+            assertThat(badLogin.exitCode()).as(badLogin.describe()).isNotZero();
+            podman.tryLogin(registry.hostPort(), "alice", "alice secret", caDir).check();
+            String id = podman.pull(ref, caDir);
+            assertThat(id).isEqualTo(Digests.hex(image.config().digest()));
+            podman.tryPush(registry.hostPort() + "/e2e/token:v1",
+                    "docker://" + registry.hostPort() + "/e2e/token-copy:v1", caDir).check();
+            assertThat(get(registry, "/v2/e2e/token-copy/manifests/v1", "bob", "bob secret").statusCode())
+                    .isEqualTo(200);
+            // Both clients went through the token endpoint, not Basic on the registry's routes.
+            assertThat(Files.readString(registry.logFile()))
+                    .contains("token for alice at berth-e2e-tls: asked [repository:e2e/token:pull,push]")
+                    .contains("token for bob at berth-e2e-tls");
         }
     }
 
