@@ -121,7 +121,8 @@ public final class RegistryHandler extends Handler.Abstract {
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
         Principal caller = access.authenticate(new Credentials(
-                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)), ClientCertificate.user(request),
+                Optional.ofNullable(request.getHeaders().get(HttpHeader.AUTHORIZATION)),
+                ClientCertificate.user(request),
                 Request.getRemoteAddr(request)));
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
