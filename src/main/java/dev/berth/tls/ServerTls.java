@@ -50,6 +50,8 @@ public final class ServerTls implements AutoCloseable {
         this.current = material;
         this.factory = new SslContextFactory.Server();
         factory.setIncludeProtocols("TLSv1.3", "TLSv1.2");
+        // TLS 1.2 renegotiation only lets a client make the server redo handshakes; no registry client needs it.
+        factory.setRenegotiationAllowed(false);
         // HTTP/2 forbids some TLS 1.2 cipher suites; ordering those last keeps them from being chosen for h2.
         factory.setCipherComparator(HTTP2Cipher.COMPARATOR);
         // Ask for a client certificate only where it means something; never require one, so passwords still work.

@@ -67,7 +67,7 @@ public record TlsMaterial(List<X509Certificate> chain, PrivateKey key, List<X509
         return chain.get(0);
     }
 
-    /** An in-memory key store holding the key and chain under the alias {@code berth}, protected by {@code password}. */
+    /** An in-memory key store holding the key and chain under the alias {@code berth}, locked with {@code password}. */
     public KeyStore keyStore(char[] password) {
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");

@@ -108,7 +108,7 @@ class AuthIT {
     void jibPushesWithCredentials() throws Exception {
         Path app = Files.createDirectories(dir.resolve("app"));
         Path run = Files.writeString(app.resolve("run.sh"), "#!/bin/sh\necho secured\n");
-        // Jib keeps credentials off plain HTTP unless told otherwise; the TLS part of issue 5 removes this.
+        // Jib keeps credentials off plain HTTP unless told otherwise; TlsIT pushes with them over TLS instead.
         String sendOverHttp = System.setProperty("sendCredentialsOverHttp", "true");
         try (BerthProcess registry = BerthProcess.start("auth-jib", launch(false))) {
             JibContainer container = Jib.fromScratch()

@@ -233,8 +233,8 @@ class TlsIT {
             // podman, with no login at all: the certificate is the login.
             String id = podman.pull(ref, aliceCerts);
             assertThat(id).isEqualTo(Digests.hex(image.config().digest()));
-            podman.tryPush(registry.hostPort() + "/e2e/mtls:v1", "docker://" + registry.hostPort() + "/e2e/mtls-copy:v1",
-                    aliceCerts).check();
+            podman.tryPush(registry.hostPort() + "/e2e/mtls:v1",
+                    "docker://" + registry.hostPort() + "/e2e/mtls-copy:v1", aliceCerts).check();
             assertThat(get(registry, "/v2/e2e/mtls-copy/manifests/v1", "bob", "bob secret").statusCode())
                     .isEqualTo(200);
         }

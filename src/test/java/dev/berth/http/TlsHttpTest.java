@@ -264,7 +264,8 @@ class TlsHttpTest {
                 Files.writeString(cert, "-----BEGIN CERTIFICATE-----\ngarbage\n-----END CERTIFICATE-----\n");
                 await("the broken certificate is noticed",
                         () -> !logs.mentioning("tls: the changed files cannot be used").isEmpty());
-                assertThat(logs.mentioning("tls: the changed files cannot be used").get(0)).contains("tls.cert: " + cert);
+                assertThat(logs.mentioning("tls: the changed files cannot be used").get(0))
+                        .contains("tls.cert: " + cert);
             }
             assertThat(serialOfANewConnection(reloading.uri())).isEqualTo(next.serial());
         }
