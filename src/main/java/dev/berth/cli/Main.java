@@ -1,5 +1,8 @@
 package dev.berth.cli;
 
+import dev.berth.bench.BaselineCommand;
+import dev.berth.bench.BenchCommand;
+import dev.berth.bench.CompareCommand;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -50,6 +53,9 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(UserCommand.commandLine(env, in));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
         cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
+        cli.addSubcommand(new BenchCommand());
+        cli.addSubcommand(new BaselineCommand());
+        cli.addSubcommand(new CompareCommand());
         cli.setOut(out);
         cli.setErr(err);
         int code = cli.execute(args);
