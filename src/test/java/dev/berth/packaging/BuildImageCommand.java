@@ -73,6 +73,7 @@ public final class BuildImageCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new BuildImageCommand(in));
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExecutionExceptionHandler(BuildImageCommand::report);
         int code = cli.execute(args);
         out.flush();
         err.flush();
@@ -88,6 +89,8 @@ public final class BuildImageCommand implements Callable<Integer> {
             return CommandLine.ExitCode.USAGE;
         }
         long started = System.nanoTime();
+        // The reference is checked first: a typo should not cost a jdeps run.
+        RegistryImage target = RegistryImage.named(to);
         Path cacheDir = Files.createDirectories(cache.toAbsolutePath().normalize());
         Jdk builder = Jdk.at(jdk != null ? jdk : Path.of(System.getProperty("java.home")));
         BerthJar berth = BerthJar.at(jar);
@@ -99,7 +102,6 @@ public final class BuildImageCommand implements Callable<Integer> {
         out.println("libraries: " + libraries.paths());
         BerthImage image = new BerthImage(runtime, libraries, berth, cacheDir.resolve("files"));
 
-        RegistryImage target = RegistryImage.named(to);
         if (username != null) {
             String password = readPassword();
             if (insecure) {
@@ -114,7 +116,7 @@ public final class BuildImageCommand implements Callable<Integer> {
                 .setApplicationLayersCache(cacheDir.resolve("jib/layers"))
                 .setToolName("berth-build-image")
                 .addEventHandler(LogEvent.class, event -> {
-                    if (event.getLevel().compareTo(LogEvent.Level.LIFECYCLE) <= 0 && !event.getMessage().isBlank()) {
+                    if (shows(event)) {
                         out.println("jib: " + event.getMessage());
                     }
                 });
@@ -122,6 +124,34 @@ public final class BuildImageCommand implements Callable<Integer> {
         out.println("pushed " + pushed.getTargetImage() + "@" + pushed.getDigest() + " (image id "
                 + pushed.getImageId() + ") in " + (System.nanoTime() - started) / 1_000_000 + " ms");
         return CommandLine.ExitCode.OK;
+    }
+
+    /** Errors, warnings and Jib's summary; with --insecure, not its notes on falling back from HTTPS to HTTP. */
+    private boolean shows(LogEvent event) {
+        String message = event.getMessage();
+        if (message.isBlank() || event.getLevel().compareTo(LogEvent.Level.LIFECYCLE) > 0) {
+            return false;
+        }
+        return !(insecure && event.getLevel() == LogEvent.Level.WARN
+                && (message.startsWith("Cannot verify server at ") || message.endsWith("Attempting again with HTTP.")));
+    }
+
+    /** A failure as one line per cause, the way the berth command reports errors, rather than a stack trace. */
+    private static int report(Exception failure, CommandLine cli, CommandLine.ParseResult parsed) {
+        StringBuilder message = new StringBuilder("build-image: failed: ");
+        Throwable cause = failure;
+        String previous = null;
+        while (cause != null) {
+            String text = cause.getMessage() != null ? cause.getMessage().strip() : cause.getClass().getSimpleName();
+            // Jib wraps one failure in several exceptions that repeat its message.
+            if (!text.equals(previous)) {
+                message.append(previous == null ? "" : "\n  caused by: ").append(text);
+            }
+            previous = text;
+            cause = cause.getCause();
+        }
+        cli.getErr().println(message);
+        return 1;
     }
 
     private String readPassword() throws java.io.IOException {
