@@ -3,6 +3,7 @@ package dev.berth.registry;
 import dev.berth.config.BerthConfig;
 import dev.berth.storage.ObjectStore;
 import java.time.Clock;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -26,7 +27,7 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
         BlobStore blobs = new BlobStore(store, catalog, clock,
                 BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(), Executors.newVirtualThreadPerTaskExecutor());
         return new Registry(blobs, new UploadService(store, blobs, clock),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),
