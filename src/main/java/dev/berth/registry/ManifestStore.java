@@ -6,6 +6,7 @@ import dev.berth.config.BerthConfig.SparseIndexPolicy;
 import dev.berth.registry.digest.Digest;
 import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.registry.digest.InvalidDigestException;
+import dev.berth.storage.KeyPage;
 import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.ObjectNotFoundException;
 import dev.berth.storage.ObjectStore;
@@ -209,20 +210,20 @@ public final class ManifestStore {
             throw new RegistryException(ErrorCode.NAME_UNKNOWN, "repository name not known to registry", repo.value());
         }
         String prefix = StorageLayout.tagsPrefix(ns, repo);
-        List<String> tags = new ArrayList<>();
+        // Pages start at the client's last tag in the store itself: a deep page costs what the first one does.
         String after = last == null ? null : prefix + last;
-        boolean more = false;
-        for (ObjectInfo info : store.listAll(prefix, Math.min(Math.max(limit, 1) + 1, 1000))) {
-            if (after != null && info.key().compareTo(after) <= 0) {
-                continue;
-            }
-            if (tags.size() == limit) {
-                more = true;
-                break;
-            }
-            tags.add(info.key().substring(prefix.length()));
+        if (limit < 1) {
+            return new TagPage(List.of(), !store.listKeys(prefix, after, 1).keys().isEmpty());
         }
-        return new TagPage(tags, more);
+        int wanted = limit;
+        List<String> tags = new ArrayList<>();
+        KeyPage page;
+        do {
+            page = store.listKeys(prefix, after, Math.min(wanted - tags.size(), 1000));
+            page.keys().forEach(key -> tags.add(key.substring(prefix.length())));
+            after = page.nextStartAfter();
+        } while (after != null && tags.size() < wanted);
+        return new TagPage(tags, after != null);
     }
 
     /** One page of tags and whether more follow. */

@@ -65,6 +65,14 @@ public final class CheckedStore implements ObjectStore {
      * between keys, and no backend addresses storage with it.
      */
     @Override
+    public KeyPage listKeys(String prefix, String startAfter, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be positive: " + limit);
+        }
+        return delegate.listKeys(ObjectKeys.checkPrefix(prefix), startAfter, limit);
+    }
+
+    @Override
     public ListPage list(String prefix, String startAfter, int limit) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);

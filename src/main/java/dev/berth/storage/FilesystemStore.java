@@ -197,6 +197,27 @@ public final class FilesystemStore implements ObjectStore {
 
     @Override
     public ListPage list(String prefix, String startAfter, int limit) {
+        List<ObjectInfo> found = walkFrom(prefix, startAfter, limit, true);
+        if (found.size() <= limit) {
+            return new ListPage(found, null);
+        }
+        List<ObjectInfo> page = found.subList(0, limit);
+        return new ListPage(page, page.getLast().key());
+    }
+
+    /** Only a {@code stat} per entry, to tell objects from directories; no CRC attribute, which costs an open. */
+    @Override
+    public KeyPage listKeys(String prefix, String startAfter, int limit) {
+        List<String> keys = walkFrom(prefix, startAfter, limit, false).stream().map(ObjectInfo::key).toList();
+        if (keys.size() <= limit) {
+            return new KeyPage(keys, null);
+        }
+        List<String> page = keys.subList(0, limit);
+        return new KeyPage(page, page.getLast());
+    }
+
+    /** Up to {@code limit + 1} objects after {@code startAfter} under {@code prefix}, with full or bare metadata. */
+    private List<ObjectInfo> walkFrom(String prefix, String startAfter, int limit, boolean fullInfo) {
         if (limit < 1) {
             throw new IllegalArgumentException("limit must be positive: " + limit);
         }
@@ -206,15 +227,11 @@ public final class FilesystemStore implements ObjectStore {
         Path dir = base.isEmpty() ? root : pathOf(base.substring(0, base.length() - 1));
         List<ObjectInfo> found = new ArrayList<>();
         try {
-            walk(dir, base, new Range(from, startAfter), limit + 1, found);
+            walk(dir, base, new Range(from, startAfter), limit + 1, fullInfo, found);
         } catch (IOException e) {
             throw failure("list " + from, e);
         }
-        if (found.size() <= limit) {
-            return new ListPage(found, null);
-        }
-        List<ObjectInfo> page = found.subList(0, limit);
-        return new ListPage(page, page.getLast().key());
+        return found;
     }
 
     @Override
@@ -548,6 +565,18 @@ public final class FilesystemStore implements ObjectStore {
     // ---- metadata ---------------------------------------------------------------------------------------------
 
     /** Reads what is stored at {@code path}; empty when there is no object there. */
+    /** The key and size of a regular file, from one stat; no etag or CRC. */
+    private static Optional<ObjectInfo> bareInfo(String key, Path path) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW_LINKS);
+            return a.isRegularFile()
+                    ? Optional.of(new ObjectInfo(key, a.size(), null, a.lastModifiedTime().toInstant(), null))
+                    : Optional.empty();
+        } catch (NoSuchFileException e) {
+            return Optional.empty(); // deleted while the directory was listed
+        }
+    }
+
     private Optional<ObjectInfo> readInfo(String key, Path path) throws IOException {
         try {
             long size;
@@ -664,7 +693,8 @@ public final class FilesystemStore implements ObjectStore {
      * keys are opened, and only the entries a page reaches are examined, so a page costs the directories along its
      * path, not the whole tree. Names are compared as strings, which is byte order for the ASCII keys allow.
      */
-    private boolean walk(Path dir, String dirKey, Range range, int want, List<ObjectInfo> found) throws IOException {
+    private boolean walk(Path dir, String dirKey, Range range, int want, boolean fullInfo, List<ObjectInfo> found)
+            throws IOException {
         List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
             for (Path entry : entries) {
@@ -702,14 +732,15 @@ public final class FilesystemStore implements ObjectStore {
         children.sort(Comparator.comparing(Child::sortKey));
         for (Child child : children) {
             Optional<ObjectInfo> object =
-                    range.wantsKey(child.key()) ? readInfo(child.key(), child.path()) : Optional.empty();
+                    !range.wantsKey(child.key()) ? Optional.empty()
+                            : fullInfo ? readInfo(child.key(), child.path()) : bareInfo(child.key(), child.path());
             if (object.isPresent()) {
                 found.add(object.get());
                 if (found.size() >= want) {
                     return true;
                 }
             } else if (range.wantsSomeUnder(child.key() + "/") && Files.isDirectory(child.path(), NOFOLLOW_LINKS)) {
-                if (walk(child.path(), child.key() + "/", range, want, found)) {
+                if (walk(child.path(), child.key() + "/", range, want, fullInfo, found)) {
                     return true;
                 }
             }

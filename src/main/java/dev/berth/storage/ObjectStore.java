@@ -68,6 +68,15 @@ public interface ObjectStore {
      */
     ListPage list(String prefix, String startAfter, int limit);
 
+    /**
+     * The keys {@link #list} would return, without their metadata: a listing of names (tags, say) then costs no
+     * per-object look-up on backends that would need one.
+     */
+    default KeyPage listKeys(String prefix, String startAfter, int limit) {
+        ListPage page = list(prefix, startAfter, limit);
+        return new KeyPage(page.entries().stream().map(ObjectInfo::key).toList(), page.nextStartAfter());
+    }
+
     /** Deletes the object at {@code key}; returns false when there was none. */
     boolean delete(String key);
 

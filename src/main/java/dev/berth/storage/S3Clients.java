@@ -30,8 +30,11 @@ final class S3Clients {
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60))
                         .maxConnections(64))
-                // Standard mode retries throttling, 5xx and I/O failures with backoff; never a 404 or a 412.
-                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD));
+                // Standard mode retries throttling, 5xx and I/O failures with backoff; never a 404 or a 412. Six
+                // attempts instead of its three: an S3 server's 500 "try again" under concurrent writes to one prefix
+                // outlasts three quick tries (seen with s3proxy), and a failed push costs more than a slow one.
+                .overrideConfiguration(o -> o.retryStrategy(RetryMode.STANDARD)
+                        .retryStrategy(b -> b.maxAttempts(6)));
         if (!settings.endpoint().isEmpty()) {
             builder.endpointOverride(URI.create(settings.endpoint()));
         }

@@ -659,7 +659,14 @@ public abstract class ObjectStoreContract {
     }
 
     protected List<String> listKeys(String prefix, String startAfter, int limit) {
-        return store.list(prefix, startAfter, limit).entries().stream().map(ObjectInfo::key).toList();
+        ListPage page = store.list(prefix, startAfter, limit);
+        List<String> keys = page.entries().stream().map(ObjectInfo::key).toList();
+        // Every listing in these tests also checks that the names-only listing agrees with the full one.
+        KeyPage names = store.listKeys(prefix, startAfter, limit);
+        assertThat(names.keys()).as("listKeys(%s, %s, %d)", prefix, startAfter, limit).isEqualTo(keys);
+        assertThat(names.nextStartAfter()).as("listKeys(%s, %s, %d) next", prefix, startAfter, limit)
+                .isEqualTo(page.nextStartAfter());
+        return keys;
     }
 
     /** The CRC32C is optional, but when a backend reports one it must be the data's. */
