@@ -9,6 +9,7 @@ import dev.berth.lifecycle.GcOptions;
 import dev.berth.lifecycle.ScheduledGc;
 import dev.berth.registry.Namespace;
 import dev.berth.registry.Registry;
+import dev.berth.registry.UploadDigests;
 import dev.berth.storage.CheckedStore;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
@@ -22,12 +23,18 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Berth: the store, the registry and the HTTP listener wired from one configuration.
  * The composition root; every other class receives its collaborators.
  */
 public final class BerthServer implements AutoCloseable {
+    /** The JVM system property that keeps upload digests in memory, for benchmarks only. */
+    public static final String DIGESTS_IN_MEMORY = "berth.benchmark.digests-in-memory";
+    private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
+
     private final Server jetty;
     private final URI uri;
     private final ObjectStore backend;
@@ -56,7 +63,7 @@ public final class BerthServer implements AutoCloseable {
         Optional<ServerTls> tls = config.tls().isPresent() ? Optional.of(ServerTls.load(config.tls().get()))
                 : Optional.empty();
         ObjectStore store = CheckedStore.of(backend);
-        Registry registry = Registry.open(store, config, Clock.systemUTC());
+        Registry registry = Registry.open(store, config, Clock.systemUTC(), uploadDigests());
         AccessControl access = config.auth()
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
                 .orElseGet(OpenAccess::new);
@@ -70,6 +77,20 @@ public final class BerthServer implements AutoCloseable {
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
         return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));
+    }
+
+    /**
+     * Where upload digests live: in the upload records, unless the JVM was started with
+     * {@value #DIGESTS_IN_MEMORY}{@code =true}, a switch for measuring what resumable hashing costs
+     * (docs/performance.md) that breaks uploads across replicas and restarts; it is logged loudly.
+     */
+    private static UploadDigests uploadDigests() {
+        if (Boolean.getBoolean(DIGESTS_IN_MEMORY)) {
+            log.warn("{}=true: upload digests stay in this process (a benchmark setting; uploads cannot move between"
+                    + " replicas or survive a restart)", DIGESTS_IN_MEMORY);
+            return UploadDigests.inProcessMemory();
+        }
+        return UploadDigests.inRecord();
     }
 
     /**

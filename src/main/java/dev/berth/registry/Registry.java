@@ -23,12 +23,17 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
 
     /** Wires the domain over {@code store} with the limits and policies of {@code config}. */
     public static Registry open(ObjectStore store, BerthConfig config, Clock clock) {
+        return open(store, config, clock, UploadDigests.inRecord());
+    }
+
+    /** As {@link #open(ObjectStore, BerthConfig, Clock)}, with upload digests kept where {@code digests} says. */
+    public static Registry open(ObjectStore store, BerthConfig config, Clock clock, UploadDigests digests) {
         Catalog catalog = new Catalog(store);
         BlobStore blobs = new BlobStore(store, catalog, clock,
                 BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
                 () -> ThreadLocalRandom.current().nextDouble(), Executors.newVirtualThreadPerTaskExecutor());
-        return new Registry(blobs, new UploadService(store, blobs, clock),
+        return new Registry(blobs, new UploadService(store, blobs, clock, digests),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),
                 catalog, reader);

@@ -46,11 +46,18 @@ public final class UploadService {
     private final ObjectStore store;
     private final BlobStore blobs;
     private final Clock clock;
+    private final UploadDigests digests;
 
     public UploadService(ObjectStore store, BlobStore blobs, Clock clock) {
+        this(store, blobs, clock, UploadDigests.inRecord());
+    }
+
+    /** Uploads whose running digests live where {@code digests} keeps them. */
+    public UploadService(ObjectStore store, BlobStore blobs, Clock clock, UploadDigests digests) {
         this.store = store;
         this.blobs = blobs;
         this.clock = clock;
+        this.digests = digests;
     }
 
     /** Starts an upload in {@code repo} whose running digest uses {@code algorithm}. */
@@ -86,7 +93,7 @@ public final class UploadService {
         }
         UploadRecord record = loaded.record();
         Digest actual = expected.algorithm() == record.algorithm()
-                ? ResumableDigest.resume(record.digestState()).digest()
+                ? digests.resume(record).digest()
                 : rehash(ns, record, expected.algorithm());
         if (!actual.equals(expected)) {
             delete(ns, record);
@@ -126,7 +133,7 @@ public final class UploadService {
 
         int index = record.chunks().size() + 1;
         String chunkKey = StorageLayout.uploadChunk(ns, record.id(), index);
-        ResumableDigest digest = ResumableDigest.resume(record.digestState());
+        ResumableDigest digest = digests.resume(record);
         DigestingInputStream counted = new DigestingInputStream(in, digest);
         ObjectInfo stored;
         try {
@@ -167,7 +174,7 @@ public final class UploadService {
                     record.id(), index, size, crc, stored.size(), stored.crc32c());
             throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored wrongly");
         }
-        UploadRecord next = record.withChunk(new UploadRecord.Chunk(index, size, crc), digest.state());
+        UploadRecord next = record.withChunk(new UploadRecord.Chunk(index, size, crc), digests.keep(record, digest));
         ObjectInfo written;
         try {
             written = store.put(StorageLayout.uploadRecord(ns, record.id()), encode(next),
@@ -314,6 +321,7 @@ public final class UploadService {
         }
         store.delete(StorageLayout.uploadAssembly(ns, record.id()));
         store.delete(StorageLayout.uploadRecord(ns, record.id()));
+        digests.forget(record);
     }
 
     private Loaded load(Namespace ns, RepositoryName repo, String id) {

@@ -75,6 +75,23 @@ class UploadServiceTest {
     }
 
     @Test
+    void theBenchmarkOnlyInMemoryDigestsCompleteTheSameBlobButLeaveTheRecordsStateAtTheStart() throws Exception {
+        MemoryStore store = new MemoryStore();
+        Registry r = Registry.open(CheckedStore.of(store), BerthConfig.defaults(), Clock.systemUTC(),
+                UploadDigests.inProcessMemory());
+        byte[] data = random(2 * 1024 * 1024 + 5, 7);
+        Digest digest = Digest.sha256(data);
+
+        UploadRecord upload = r.uploads().start(NS, REPO, DigestAlgorithm.SHA256);
+        UploadRecord afterOne = r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 0, 1 << 20), null));
+        assertThat(afterOne.digestState()).isEqualTo(upload.digestState());
+        r.uploads().append(NS, REPO, upload.id(), chunk(in(data, 1 << 20, 2 << 20), null));
+        r.uploads().complete(NS, REPO, upload.id(), digest, chunk(in(data, 2 << 20, data.length), null));
+
+        assertThat(readBlob(r, digest)).isEqualTo(data);
+    }
+
+    @Test
     void sha512DigestForASha256SessionIsAcceptedByReReadingTheStoredChunks() throws Exception {
         ReadCountingStore store = new ReadCountingStore(CheckedStore.of(new MemoryStore()));
         Registry r = registry(store);
