@@ -53,8 +53,10 @@ class BenchAgainstBerthTest {
             assertThat(r.operations()).as(r.measure()).isEqualTo(6);
             assertThat(r.seconds()).as(r.measure()).isPositive();
             assertThat(r.operationsPerSecond()).as(r.measure()).isPositive();
-            assertThat(r.latencyMs().p50()).as(r.measure()).isPositive()
+            // A manifest read from memory can take less than the latencies' resolution: zero, never negative.
+            assertThat(r.latencyMs().p50()).as(r.measure()).isNotNegative()
                     .isLessThanOrEqualTo(r.latencyMs().p90());
+            assertThat(r.latencyMs().max()).as(r.measure()).isPositive();
             assertThat(r.latencyMs().p90()).isLessThanOrEqualTo(r.latencyMs().p99());
             assertThat(r.latencyMs().p99()).isLessThanOrEqualTo(r.latencyMs().max());
         }
