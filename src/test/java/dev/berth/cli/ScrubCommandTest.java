@@ -47,7 +47,7 @@ class ScrubCommandTest {
         assertThat(berth("scrub", "--storage", dir.toString())).isZero();
 
         assertThat(out.toString().lines()).singleElement().asString()
-                .matches("sound: 1 blobs checked, 3 bytes hashed, 0 manifests checked, 0 corrupt, 0 missing,"
+                .matches("namespace default: sound: 1 blobs checked, 3 bytes hashed, 0 manifests checked, 0 corrupt, 0 missing,"
                         + " 0 invalid, 0 quarantined, in [0-9.]+s");
         assertThat(err.toString()).isEmpty();
     }
