@@ -64,7 +64,7 @@ public record TokenGrant(Set<String> audiences, Map<RepositoryName, Set<Action>>
         }
     }
 
-    /** Whether the token grants {@code action} on the repository clients of {@code service}'s site call {@code repository}. */
+    /** Whether the token grants {@code action} on what clients of {@code service}'s site call {@code repository}. */
     public boolean allows(String service, Action action, RepositoryName repository) {
         return audiences.contains(service) && repositories.getOrDefault(repository, Set.of()).contains(action);
     }

@@ -139,12 +139,13 @@ final class GcCommand implements Callable<Integer> {
             PrintWriter err) {
         ExpiryPlan plan = new ExpiryPlanner(store, lifecycle).plan(ns, clock.instant());
         for (PlannedRemoval removal : plan.removals()) {
-            out.println((dryRun ? "would expire " : "expire ") + removal.describe());
+            out.println("namespace " + ns.id() + ": " + (dryRun ? "would expire " : "expire ") + removal.describe());
         }
         if (!dryRun && !plan.isEmpty()) {
             ExpiryResult result = new ExpiryExecutor(store).apply(plan);
             for (ExpiryResult.Skip skip : result.skipped()) {
-                (skip.failure() ? err : out).println("kept " + skip.removal().describe() + ": " + skip.why());
+                (skip.failure() ? err : out).println("namespace " + ns.id() + ": kept " + skip.removal().describe()
+                        + ": " + skip.why());
             }
         }
         out.flush();

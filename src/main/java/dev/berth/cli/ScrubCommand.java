@@ -77,7 +77,7 @@ final class ScrubCommand implements Callable<Integer> {
             boolean sound = true;
             for (Namespace ns : namespaces) {
                 ScrubReport report = scrubber.scrub(ns, quarantine, finding -> {
-                    out.println(finding.line());
+                    out.println("namespace " + ns.id() + ": " + finding.line());
                     out.flush();
                 });
                 out.println("namespace " + ns.id() + ": " + report.summary());

@@ -90,7 +90,7 @@ final class HostClient {
         return digest;
     }
 
-    /** Pushes a config blob holding {@code config} and a manifest naming it, tagged {@code tag}; returns the manifest. */
+    /** Pushes a config blob holding {@code config} and a manifest naming it as {@code tag}; returns the manifest. */
     byte[] pushImage(String repo, String tag, String config) {
         byte[] configBytes = config.getBytes(StandardCharsets.UTF_8);
         String configDigest = pushBlob(repo, configBytes);
