@@ -205,6 +205,20 @@ class NamespacesHttpTest {
     }
 
     @Test
+    void aDefaultRepositoryUnderAPrefixClaimedLaterIsOutOfReachButKept() throws Exception {
+        // Pushed by a Berth on the same store that has no namespaces: "team-b/legacy" is then a default repository.
+        try (BerthServer before = BerthServer.start(BerthConfig.defaults().withListen("127.0.0.1:0"), store)) {
+            HostClient.at(before.uri(), "127.0.0.1").pushImage("team-b/legacy", "v1", "{\"legacy\":true}");
+        }
+
+        assertThat(root.get("/v2/team-b/legacy/manifests/v1").statusCode()).isEqualTo(404);
+        assertThat(root.catalog("")).doesNotContain("team-b/legacy", "legacy");
+        assertThat(store.stat(StorageLayout.tag(Namespace.DEFAULT,
+                new dev.berth.registry.RepositoryName("team-b/legacy"), new dev.berth.registry.Tag("v1"))))
+                .isPresent();
+    }
+
+    @Test
     void aNamespaceChosenByHostAndByPrefixIsTheSameRegistryBothWays() {
         byte[] manifest = root.pushImage("team-c/both/ways", "v1", "{\"team\":\"c\"}");
 
