@@ -49,8 +49,14 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
-        Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access);
-        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
+        // Manifest reads run inline only where the store answers with local system calls.
+        boolean localStore = switch (config.storage().driver()) {
+            case FILESYSTEM, MEMORY -> true;
+            case S3, SWIFT -> false;
+        };
+        Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access,
+                threads, localStore);
+        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler, threads))
                 .orElse(registryHandler));
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(30_000);

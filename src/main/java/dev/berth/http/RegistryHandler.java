@@ -36,6 +36,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -75,17 +77,62 @@ public final class RegistryHandler extends Handler.Abstract {
     private final String publicUrl;
     private final boolean deleteEnabled;
     private final AccessControl access;
+    private final Executor blockingWork;
+    private final boolean inlineManifestReads;
 
-    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access) {
+    /**
+     * @param blockingWork runs requests that may block (bodies, store round trips, password checks)
+     * @param inlineManifestReads whether anonymous manifest reads may run on the thread that parsed them: only for a
+     *     store whose reads are local system calls of microseconds (filesystem, memory), never across a network
+     */
+    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access,
+            Executor blockingWork, boolean inlineManifestReads) {
         this.registry = registry;
         this.namespaces = registry.namespaces();
         this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
         this.deleteEnabled = deleteEnabled;
         this.access = access;
+        this.blockingWork = blockingWork;
+        this.inlineManifestReads = inlineManifestReads;
+    }
+
+    /**
+     * Non-blocking as far as Jetty knows, so that a manifest read, the hottest request of a registry, runs on the
+     * thread that parsed it instead of waking another; {@link #handle} hands everything that may block to
+     * {@code blockingWork} itself.
+     */
+    @Override
+    public InvocationType getInvocationType() {
+        return InvocationType.NON_BLOCKING;
     }
 
     @Override
     public boolean handle(Request request, Response response, Callback callback) {
+        if (inlineManifestReads && isAnonymousManifestRead(request)) {
+            serve(request, response, callback);
+            return true;
+        }
+        try {
+            blockingWork.execute(() -> serve(request, response, callback));
+        } catch (RejectedExecutionException e) {
+            Responses.error(request, response, callback, RegistryException.withStatus(503, ErrorCode.TOOMANYREQUESTS,
+                    "the server is busy; try again"));
+        }
+        return true;
+    }
+
+    /**
+     * A GET or HEAD of a manifest without credentials to check: tag and link stats and, at worst, small file reads;
+     * nothing that waits on a client, a network or a password hash.
+     */
+    private static boolean isAnonymousManifestRead(Request request) {
+        String method = request.getMethod();
+        return ("GET".equals(method) || "HEAD".equals(method))
+                && request.getHttpURI().getPath().contains("/manifests/")
+                && !request.getHeaders().contains(HttpHeader.AUTHORIZATION);
+    }
+
+    private void serve(Request request, Response response, Callback callback) {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
         // The host name chooses the site: a namespace of its own, or the root where names choose namespaces.
         Site site = namespaces.site(request.getHttpURI().getHost());
@@ -108,7 +155,6 @@ public final class RegistryHandler extends Handler.Abstract {
             log.error("{} {}: unexpected failure", request.getMethod(), request.getHttpURI().getPath(), e);
             serverError(request, response, callback, "internal error");
         }
-        return true;
     }
 
     /**

@@ -10,6 +10,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.FormFields;
@@ -37,11 +39,16 @@ public final class TokenHandler extends Handler.Wrapper {
     private static final int MAX_FORM_BYTES = 64 * 1024;
 
     private final TokenService tokens;
+    private final Executor blockingWork;
 
-    /** Serves tokens from {@code tokens}, and hands other requests to {@code registry}. */
-    public TokenHandler(TokenService tokens, Handler registry) {
+    /**
+     * Serves tokens from {@code tokens} on {@code blockingWork} (a token costs a password check), and hands other
+     * requests to {@code registry}, which decides itself what runs where.
+     */
+    public TokenHandler(TokenService tokens, Handler registry, Executor blockingWork) {
         super(registry);
         this.tokens = tokens;
+        this.blockingWork = blockingWork;
     }
 
     @Override
@@ -50,6 +57,16 @@ public final class TokenHandler extends Handler.Wrapper {
         if (!path.equals(TOKEN_PATH) && !path.equals(JWKS_PATH)) {
             return super.handle(request, response, callback);
         }
+        try {
+            blockingWork.execute(() -> serve(request, response, callback, path));
+        } catch (RejectedExecutionException e) {
+            Responses.error(request, response, callback, RegistryException.withStatus(503, ErrorCode.TOOMANYREQUESTS,
+                    "the server is busy; try again"));
+        }
+        return true;
+    }
+
+    private void serve(Request request, Response response, Callback callback, String path) {
         // Tokens and keys must not be kept by caches between the client and Berth.
         response.getHeaders().put(HttpHeader.CACHE_CONTROL, "no-store");
         try {
@@ -72,7 +89,6 @@ public final class TokenHandler extends Handler.Wrapper {
             Responses.bytes(request, response, callback, 500, "application/json",
                     Responses.errorBody("UNKNOWN", "internal error"));
         }
-        return true;
     }
 
     private void get(Request request, Response response, Callback callback) {

@@ -38,6 +38,8 @@ public final class ManifestStore {
     private final long maxSize;
     private final SparseIndexPolicy sparseIndexPolicy;
     private final ManifestCache cache;
+    private final VersionCheckedReads<Digest> tagTargets;
+    private final VersionCheckedReads<String> linkedMediaTypes;
 
     public ManifestStore(ObjectStore store, BlobStore blobs, Catalog catalog, long maxSize,
             SparseIndexPolicy sparseIndexPolicy, ManifestCache cache) {
@@ -48,6 +50,8 @@ public final class ManifestStore {
         this.maxSize = maxSize;
         this.sparseIndexPolicy = sparseIndexPolicy;
         this.cache = cache;
+        this.tagTargets = new VersionCheckedReads<>(store, ManifestStore::tagTarget, 100_000);
+        this.linkedMediaTypes = new VersionCheckedReads<>(store, ManifestStore::linkedMediaType, 100_000);
     }
 
     /** The largest manifest accepted, in bytes. */
@@ -290,21 +294,22 @@ public final class ManifestStore {
             return parseDigest(reference);
         }
         Tag tag = new Tag(reference);
-        try {
-            return Digest.parse(new String(store.read(StorageLayout.tag(ns, repo, tag)), StandardCharsets.US_ASCII));
-        } catch (ObjectNotFoundException e) {
-            throw unknown(reference);
-        }
+        return tagTargets.read(StorageLayout.tag(ns, repo, tag)).orElseThrow(() -> unknown(reference));
     }
 
     private Optional<String> mediaType(Namespace ns, RepositoryName repo, Digest digest) {
+        return linkedMediaTypes.read(StorageLayout.manifestRevision(ns, repo, digest));
+    }
+
+    private static Digest tagTarget(byte[] tagObject) {
+        return Digest.parse(new String(tagObject, StandardCharsets.US_ASCII));
+    }
+
+    private static String linkedMediaType(byte[] revisionLink) {
         try {
-            byte[] link = store.read(StorageLayout.manifestRevision(ns, repo, digest));
-            return Optional.of(JSON.readTree(link).path("mediaType").asText());
-        } catch (ObjectNotFoundException e) {
-            return Optional.empty();
+            return JSON.readTree(revisionLink).path("mediaType").asText();
         } catch (IOException e) {
-            throw new dev.berth.storage.StorageException("manifest link of " + digest + " is unreadable", e);
+            throw new StorageException("a manifest revision link is unreadable", e);
         }
     }
 

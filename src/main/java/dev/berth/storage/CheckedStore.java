@@ -27,6 +27,11 @@ public final class CheckedStore implements ObjectStore {
     }
 
     @Override
+    public Optional<String> version(String key) {
+        return delegate.version(ObjectKeys.check(key));
+    }
+
+    @Override
     public InputStream get(String key, long offset, long length) {
         return delegate.get(ObjectKeys.check(key), offset, length);
     }

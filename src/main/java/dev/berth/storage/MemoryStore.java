@@ -35,6 +35,12 @@ public final class MemoryStore implements ObjectStore {
         return entry == null ? Optional.empty() : Optional.of(entry.info());
     }
 
+    /** The object's etag, which changes with every write: memory has no clock granularity to worry about. */
+    @Override
+    public Optional<String> version(String key) {
+        return stat(key).map(ObjectInfo::etag);
+    }
+
     @Override
     public InputStream get(String key, long offset, long length) {
         Entry entry = existing(key);

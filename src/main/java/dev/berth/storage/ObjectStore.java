@@ -80,6 +80,16 @@ public interface ObjectStore {
      */
     ObjectInfo concatenate(List<String> sources, String target);
 
+    /**
+     * A token that differs whenever the object at {@code key} differs, when the store can give one for much less than
+     * a read costs and vouch for it; empty otherwise (no object, a backend where this would cost a round trip, or
+     * an object changed too recently to vouch for). Callers that remember an object's bytes may use them again while
+     * the token stays the same, and read the object whenever it is empty.
+     */
+    default Optional<String> version(String key) {
+        return Optional.empty();
+    }
+
     /** What this backend guarantees, so callers can tell a strong conditional put from a best-effort one. */
     StoreCapabilities capabilities();
 

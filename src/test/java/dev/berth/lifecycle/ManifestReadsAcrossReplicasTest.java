@@ -14,8 +14,14 @@ import dev.berth.registry.digest.Digest;
 import dev.berth.storage.MemoryStore;
 import dev.berth.storage.ObjectStore;
 import dev.berth.storage.PutCondition;
+import dev.berth.storage.FilesystemStore;
+import java.nio.file.Path;
 import java.time.Clock;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two replicas on one store: manifest bytes may be cached, but what a tag names and whether a repository still
@@ -25,14 +31,28 @@ class ManifestReadsAcrossReplicasTest {
     private static final Namespace NS = Namespace.DEFAULT;
     private static final RepositoryName APP = new RepositoryName("team/app");
 
-    private final ObjectStore store = new MemoryStore();
-    private final Registry first = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
-    private final Registry second = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
-    private final Images pushedOnFirst = new Images(first, NS);
-    private final Images pushedOnSecond = new Images(second, NS);
+    @TempDir
+    Path dir;
 
-    @Test
-    void aTagMovedOnOneReplicaIsServedNewOnTheOther() {
+    private ObjectStore store;
+    private Registry first;
+    private Registry second;
+    private Images pushedOnFirst;
+    private Images pushedOnSecond;
+
+    /** Each replica has its own caches; the store is shared. Both stores have cheap stats, so caches are used. */
+    @BeforeEach
+    void replicas(TestInfo test) {
+        store = test.getDisplayName().contains("filesystem") ? new FilesystemStore(dir) : new MemoryStore();
+        first = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
+        second = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
+        pushedOnFirst = new Images(first, NS);
+        pushedOnSecond = new Images(second, NS);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "filesystem"})
+    void aTagMovedOnOneReplicaIsServedNewOnTheOther(String backend) {
         Digest v1 = pushedOnFirst.image("team/app", "v1", "latest");
         assertThat(second.manifests().get(NS, APP, "latest").info().digest()).isEqualTo(v1);
 
@@ -42,8 +62,22 @@ class ManifestReadsAcrossReplicasTest {
         assertThat(second.manifests().stat(NS, APP, "latest").digest()).isEqualTo(v2);
     }
 
-    @Test
-    void aManifestDeletedOnOneReplicaIsUnknownOnTheOtherThoughItsBytesWereCached() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "filesystem"})
+    void aTagFlippedBackAndForthFasterThanTheClockTicksIsAlwaysReadCurrent(String backend) {
+        Digest a = pushedOnFirst.image("team/app", "a", "flip");
+        Digest b = pushedOnFirst.image("team/app", "b");
+        for (int i = 0; i < 300; i++) {
+            Digest expected = i % 2 == 0 ? b : a;
+            pushedOnFirst.tag("team/app", expected, "flip");
+            assertThat(second.manifests().stat(NS, APP, "flip").digest()).as("flip %d", i).isEqualTo(expected);
+            assertThat(second.manifests().get(NS, APP, "flip").info().digest()).as("flip %d", i).isEqualTo(expected);
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "filesystem"})
+    void aManifestDeletedOnOneReplicaIsUnknownOnTheOtherThoughItsBytesWereCached(String backend) {
         Digest image = pushedOnFirst.image("team/app", "v1", "latest");
         second.manifests().get(NS, APP, image.toString()); // cached on the second replica
 
@@ -56,8 +90,9 @@ class ManifestReadsAcrossReplicasTest {
                 .isInstanceOf(RegistryException.class);
     }
 
-    @Test
-    void cachedBytesAreServedOnlyToRepositoriesThatLinkTheManifest() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "filesystem"})
+    void cachedBytesAreServedOnlyToRepositoriesThatLinkTheManifest(String backend) {
         Digest image = pushedOnSecond.image("team/app", "v1", "latest");
         second.manifests().get(NS, APP, image.toString());
 
@@ -65,8 +100,9 @@ class ManifestReadsAcrossReplicasTest {
                 .isInstanceOf(RegistryException.class);
     }
 
-    @Test
-    void bytesTheStoreAltersAreRefusedAndNeverCached() {
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"memory", "filesystem"})
+    void bytesTheStoreAltersAreRefusedAndNeverCached(String backend) {
         Digest image = pushedOnFirst.image("team/app", "v1", "latest");
         byte[] good = first.manifests().get(NS, APP, "latest").body();
         byte[] bad = good.clone();

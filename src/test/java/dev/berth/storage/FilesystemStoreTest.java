@@ -8,6 +8,10 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
+import java.time.Duration;
+import java.time.Clock;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.attribute.UserDefinedFileAttributeView;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -27,6 +31,32 @@ class FilesystemStoreTest extends ObjectStoreContract {
     @Test
     void capabilitiesAreFilesystemAndAtomic() {
         assertThat(store.capabilities()).isEqualTo(new StoreCapabilities("filesystem", true));
+    }
+
+    @Test
+    void aJustWrittenFileHasNoVersionBecauseItsTimestampsCannotVouchForItYet() {
+        FilesystemStore fresh = new FilesystemStore(root);
+        fresh.put("ns/tag", "sha256:aaaa".getBytes(StandardCharsets.US_ASCII), PutCondition.always());
+
+        assertThat(fresh.version("ns/tag")).isEmpty();
+        assertThat(fresh.version("ns/absent")).isEmpty();
+    }
+
+    @Test
+    void aSettledFileHasAVersionThatAReplacementOrADeletionChanges() {
+        FilesystemStore writer = new FilesystemStore(root);
+        // A reader whose clock is ahead sees every file as settled.
+        FilesystemStore reader = new FilesystemStore(root, Clock.offset(Clock.systemUTC(), Duration.ofSeconds(5)));
+        writer.put("ns/tag", "sha256:aaaa".getBytes(StandardCharsets.US_ASCII), PutCondition.always());
+        Optional<String> first = reader.version("ns/tag");
+        assertThat(first).isPresent();
+        assertThat(reader.version("ns/tag")).isEqualTo(first);
+
+        writer.put("ns/tag", "sha256:bbbb".getBytes(StandardCharsets.US_ASCII), PutCondition.always());
+        assertThat(reader.version("ns/tag")).isPresent().isNotEqualTo(first);
+
+        writer.delete("ns/tag");
+        assertThat(reader.version("ns/tag")).isEmpty();
     }
 
     @Test
