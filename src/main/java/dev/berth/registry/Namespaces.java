@@ -23,6 +23,9 @@ import java.util.Optional;
  * }</pre>
  */
 public final class Namespaces {
+    /** The default namespace as the root site shows it: under the names clients use. */
+    private static final NamespaceView ROOT_DEFAULT = new NamespaceView(Site.ROOT, Namespace.DEFAULT, "");
+
     private final List<Namespace> all;
     private final Map<String, Namespace> byHost;
     private final Map<String, Namespace> byPrefix;
@@ -109,11 +112,14 @@ public final class Namespaces {
         if (site.namespace().isPresent()) {
             return new NamespaceView(site, site.namespace().get(), "").address(clientName);
         }
+        if (byPrefix.isEmpty()) {
+            return ROOT_DEFAULT.address(clientName); // no prefixes: spare every request the lookup
+        }
         String value = clientName.value();
         int slash = value.indexOf('/');
         Namespace ns = byPrefix.get(slash < 0 ? value : value.substring(0, slash));
         if (ns == null) {
-            return new NamespaceView(site, Namespace.DEFAULT, "").address(clientName);
+            return ROOT_DEFAULT.address(clientName);
         }
         if (slash < 0) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "'" + value + "' is the prefix of namespace "
