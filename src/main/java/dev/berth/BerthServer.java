@@ -7,7 +7,6 @@ import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
 import dev.berth.lifecycle.GcOptions;
 import dev.berth.lifecycle.ScheduledGc;
-import dev.berth.registry.Namespace;
 import dev.berth.registry.Registry;
 import dev.berth.registry.UploadDigests;
 import dev.berth.storage.CheckedStore;
@@ -20,7 +19,6 @@ import dev.berth.storage.SwiftStore;
 import dev.berth.tls.ServerTls;
 import java.net.URI;
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import org.eclipse.jetty.server.Server;
 import org.slf4j.Logger;
@@ -65,7 +63,8 @@ public final class BerthServer implements AutoCloseable {
         ObjectStore store = CheckedStore.of(backend);
         Registry registry = Registry.open(store, config, Clock.systemUTC(), uploadDigests());
         AccessControl access = config.auth()
-                .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
+                .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC(),
+                        registry.namespaces()))
                 .orElseGet(OpenAccess::new);
         Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory));
         jetty.start();
@@ -73,7 +72,7 @@ public final class BerthServer implements AutoCloseable {
         URI uri = HttpServerFactory.boundUri(jetty);
         BerthConfig.Gc gc = config.lifecycle().gc();
         ScheduledGc scheduledGc = gc.schedule()
-                .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
+                .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), registry.namespaces().all(),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
         return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));

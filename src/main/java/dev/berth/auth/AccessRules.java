@@ -2,15 +2,17 @@ package dev.berth.auth;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.RepositoryGlob;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.RepositoryAddress;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 
 /**
  * The configured grants: a principal may do the union of what every rule matching the repository grants to its
- * name or one of its groups, and nothing else. What the anonymous caller may do, every caller may do (logging in
- * never takes a right away), and {@code anonymous-pull} lets everybody pull everything.
+ * name or one of its groups, and nothing else. A rule matches repositories of its namespace (the default one when
+ * it names none, every one for {@code *}) by their names inside that namespace. What the anonymous caller may do,
+ * every caller may do (logging in never takes a right away), and {@code anonymous-pull} lets everybody pull
+ * everything, in every namespace.
  */
 public final class AccessRules implements Authorizer {
     private final List<Rule> rules;
@@ -18,10 +20,13 @@ public final class AccessRules implements Authorizer {
     private final Principal anonymous;
 
     /** One rule, with its glob compiled. */
-    private record Rule(RepositoryGlob repositories, Set<String> users, Set<String> groups, Set<Action> actions) {
-        boolean appliesTo(Principal principal, RepositoryName repository) {
-            return (users.contains(principal.name()) || principal.groups().stream().anyMatch(groups::contains))
-                    && repositories.matches(repository.value());
+    private record Rule(String namespace, RepositoryGlob repositories, Set<String> users, Set<String> groups,
+            Set<Action> actions) {
+        boolean appliesTo(Principal principal, RepositoryAddress repository) {
+            return (namespace.equals(BerthConfig.AccessRule.EVERY_NAMESPACE)
+                            || namespace.equals(repository.namespace().id()))
+                    && (users.contains(principal.name()) || principal.groups().stream().anyMatch(groups::contains))
+                    && repositories.matches(repository.name().value());
         }
     }
 
@@ -35,12 +40,12 @@ public final class AccessRules implements Authorizer {
     private static Rule compile(BerthConfig.AccessRule rule) {
         Set<Action> actions = EnumSet.noneOf(Action.class);
         rule.actions().forEach(a -> actions.addAll(Action.parse(a).implied()));
-        return new Rule(new RepositoryGlob(rule.repositories()), Set.copyOf(rule.users()), Set.copyOf(rule.groups()),
-                actions);
+        return new Rule(rule.namespace(), new RepositoryGlob(rule.repositories()), Set.copyOf(rule.users()),
+                Set.copyOf(rule.groups()), actions);
     }
 
     @Override
-    public Set<Action> granted(Principal principal, RepositoryName repository) {
+    public Set<Action> granted(Principal principal, RepositoryAddress repository) {
         Set<Action> granted = EnumSet.noneOf(Action.class);
         if (anonymousPull) {
             granted.add(Action.PULL);
@@ -52,7 +57,7 @@ public final class AccessRules implements Authorizer {
         return granted;
     }
 
-    private void addOwn(Principal principal, RepositoryName repository, Set<Action> granted) {
+    private void addOwn(Principal principal, RepositoryAddress repository, Set<Action> granted) {
         for (Rule rule : rules) {
             if (rule.appliesTo(principal, repository)) {
                 granted.addAll(rule.actions());

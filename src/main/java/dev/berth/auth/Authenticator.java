@@ -1,6 +1,7 @@
 package dev.berth.auth;
 
 import dev.berth.auth.token.ResourceScope;
+import dev.berth.registry.Site;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,9 +18,10 @@ public interface Authenticator {
     Authentication authenticate(String authorization, String clientAddress);
 
     /**
-     * The challenge to answer an unauthenticated or refused request with; {@code needed} is the scopes the request
-     * wanted (empty for the base endpoint), so a bearer challenge can name them, and {@code error} the RFC 6750
-     * error code ({@code invalid_token}, {@code insufficient_scope}) when there is one.
+     * The challenge to answer an unauthenticated or refused request to {@code site} with; {@code needed} is the
+     * scopes the request wanted (empty for the base endpoint), so a bearer challenge can name them with the site's
+     * service, and {@code error} the RFC 6750 error code ({@code invalid_token}, {@code insufficient_scope}) when
+     * there is one.
      */
-    Challenge challenge(List<ResourceScope> needed, Optional<String> error);
+    Challenge challenge(Site site, List<ResourceScope> needed, Optional<String> error);
 }

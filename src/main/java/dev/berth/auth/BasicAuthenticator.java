@@ -1,6 +1,7 @@
 package dev.berth.auth;
 
 import dev.berth.auth.token.ResourceScope;
+import dev.berth.registry.Site;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
@@ -74,7 +75,7 @@ public final class BasicAuthenticator implements Authenticator {
     }
 
     @Override
-    public Challenge challenge(List<ResourceScope> needed, Optional<String> error) {
+    public Challenge challenge(Site site, List<ResourceScope> needed, Optional<String> error) {
         return Challenge.basic(REALM);
     }
 }

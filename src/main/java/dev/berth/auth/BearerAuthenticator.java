@@ -4,6 +4,7 @@ import dev.berth.auth.token.InvalidTokenException;
 import dev.berth.auth.token.ResourceScope;
 import dev.berth.auth.token.TokenVerifier;
 import dev.berth.auth.token.VerifiedToken;
+import dev.berth.registry.Site;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -17,18 +18,18 @@ public final class BearerAuthenticator implements Authenticator {
     private final TokenVerifier verifier;
     private final Groups groups;
     private final String realm;
-    private final String service;
+    private final SiteServices services;
 
     /**
      * @param realm the token endpoint's URL, or a path (such as {@code /token}) that the HTTP layer puts under
      *     the URL each request reached
-     * @param service the service name challenges carry, which tokens must name as audience
+     * @param services the service name each site's challenges carry, which tokens must name as audience
      */
-    public BearerAuthenticator(TokenVerifier verifier, Groups groups, String realm, String service) {
+    public BearerAuthenticator(TokenVerifier verifier, Groups groups, String realm, SiteServices services) {
         this.verifier = verifier;
         this.groups = groups;
         this.realm = realm;
-        this.service = service;
+        this.services = services;
     }
 
     @Override
@@ -45,11 +46,11 @@ public final class BearerAuthenticator implements Authenticator {
             return new Authentication.Rejected("invalid bearer token: " + e.getMessage(), Optional.of("invalid_token"));
         }
         Principal subject = token.subject().isEmpty() ? groups.anonymous() : groups.principal(token.subject());
-        return new Authentication.Authenticated(subject.withToken(TokenGrant.of(token.access())));
+        return new Authentication.Authenticated(subject.withToken(TokenGrant.of(token.access(), token.audiences())));
     }
 
     @Override
-    public Challenge challenge(List<ResourceScope> needed, Optional<String> error) {
-        return Challenge.bearer(realm, service, needed, error);
+    public Challenge challenge(Site site, List<ResourceScope> needed, Optional<String> error) {
+        return Challenge.bearer(realm, services.of(site), needed, error);
     }
 }

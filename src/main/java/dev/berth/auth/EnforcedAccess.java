@@ -12,8 +12,10 @@ import dev.berth.auth.token.TokenVerifier;
 import dev.berth.config.BerthConfig;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Namespace;
+import dev.berth.registry.Namespaces;
 import dev.berth.registry.RegistryException;
-import dev.berth.registry.RepositoryName;
+import dev.berth.registry.RepositoryAddress;
+import dev.berth.registry.Site;
 import dev.berth.storage.ObjectStore;
 import java.io.IOException;
 import java.net.URI;
@@ -45,17 +47,21 @@ public final class EnforcedAccess implements AccessControl {
     private final Principal anonymous;
     private final Groups groups;
     private final boolean anonymousPull;
+    private final SiteServices services;
     private final Optional<TokenService> tokens;
 
-    /** Authenticators in the order they are tried; the first one's challenge is the one sent. */
+    /**
+     * Authenticators in the order they are tried; the first one's challenge is the one sent. A bearer token counts
+     * on the sites whose service (from {@code services}) it names as audience.
+     */
     public EnforcedAccess(List<Authenticator> authenticators, Authorizer authorizer, Groups groups,
-            boolean anonymousPull) {
-        this(authenticators, authorizer, groups, anonymousPull, Optional.empty());
+            boolean anonymousPull, SiteServices services) {
+        this(authenticators, authorizer, groups, anonymousPull, services, Optional.empty());
     }
 
     /** As above, with the token endpoint's service when Berth issues tokens. */
     public EnforcedAccess(List<Authenticator> authenticators, Authorizer authorizer, Groups groups,
-            boolean anonymousPull, Optional<TokenService> tokens) {
+            boolean anonymousPull, SiteServices services, Optional<TokenService> tokens) {
         if (authenticators.isEmpty()) {
             throw new IllegalArgumentException("at least one authenticator is needed");
         }
@@ -64,17 +70,21 @@ public final class EnforcedAccess implements AccessControl {
         this.anonymous = groups.anonymous();
         this.groups = groups;
         this.anonymousPull = anonymousPull;
+        this.services = services;
         this.tokens = tokens;
     }
 
     /**
      * Basic authentication against the section's htpasswd file (none: nobody can log in) and its rules; with
      * tokens on, bearer tokens first, signed by the configured key or by the one kept in {@code store}, or by an
-     * external issuer's JWKS.
+     * external issuer's JWKS. Tokens name the service of the site they are for: one per namespace chosen by host
+     * name, and the configured service for every other host.
      *
      * @param publicUrl the configured public URL ({@code ""}: none), for the default realm
+     * @param namespaces the namespaces served, whose sites have services of their own
      */
-    public static EnforcedAccess from(BerthConfig.Auth auth, String publicUrl, ObjectStore store, Clock clock) {
+    public static EnforcedAccess from(BerthConfig.Auth auth, String publicUrl, ObjectStore store, Clock clock,
+            Namespaces namespaces) {
         Groups groups = new Groups(auth.groups());
         boolean externalIssuer = auth.token().enabled() && !auth.token().jwks().isEmpty();
         if (auth.htpasswd().isEmpty() && !externalIssuer) {
@@ -84,8 +94,9 @@ public final class EnforcedAccess implements AccessControl {
         BasicAuthenticator basic = new BasicAuthenticator(users, groups, new LoginThrottle(auth.loginLimit(), clock));
         AccessRules rules = new AccessRules(auth, groups);
         BerthConfig.Token token = auth.token();
+        SiteServices services = new SiteServices(token.service(), namespaces);
         if (!token.enabled()) {
-            return new EnforcedAccess(List.of(basic), rules, groups, auth.anonymousPull());
+            return new EnforcedAccess(List.of(basic), rules, groups, auth.anonymousPull(), services);
         }
         String realm = !token.realm().isEmpty() ? token.realm()
                 : publicUrl.isEmpty() ? DEFAULT_REALM_PATH : publicUrl.replaceAll("/+$", "") + DEFAULT_REALM_PATH;
@@ -95,24 +106,24 @@ public final class EnforcedAccess implements AccessControl {
         }
         if (!token.jwks().isEmpty()) {
             KeySet keys = new RemoteJwks(URI.create(token.jwks()), clock);
-            TokenVerifier verifier = new TokenVerifier(token.issuer(), token.service(), keys, clock);
-            log.info("bearer tokens of issuer '{}' for service '{}' accepted, keys from {}; clients get them at {}",
-                    token.issuer(), token.service(), token.jwks(), realm);
-            return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, token.service()), basic),
-                    rules, groups, auth.anonymousPull());
+            TokenVerifier verifier = new TokenVerifier(token.issuer(), services.all(), keys, clock);
+            log.info("bearer tokens of issuer '{}' for services {} accepted, keys from {}; clients get them at {}",
+                    token.issuer(), services.all(), token.jwks(), realm);
+            return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, services), basic),
+                    rules, groups, auth.anonymousPull(), services);
         }
         SigningKey key = token.key().map(EnforcedAccess::readKey)
                 .orElseGet(() -> StoredSigningKey.loadOrCreate(store, Namespace.DEFAULT,
                         JwsAlgorithm.of(token.algorithm())));
         KeySet keys = KeySet.of(List.of(key.verification()));
-        TokenVerifier verifier = new TokenVerifier(token.issuer(), token.service(), keys, clock);
+        TokenVerifier verifier = new TokenVerifier(token.issuer(), services.all(), keys, clock);
         TokenSigner signer = new TokenSigner(token.issuer(), key, token.expiry(), clock);
-        TokenService service = new TokenService(signer, verifier, token.service(), basic, groups, rules,
+        TokenService service = new TokenService(signer, verifier, services, namespaces, basic, groups, rules,
                 auth.anonymousPull());
-        log.info("bearer tokens issued at {} for service '{}' by issuer '{}', signed {} with key {}", realm,
-                token.service(), token.issuer(), key.algorithm().jwsName(), key.kid());
-        return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, token.service()), basic),
-                rules, groups, auth.anonymousPull(), Optional.of(service));
+        log.info("bearer tokens issued at {} for services {} by issuer '{}', signed {} with key {}", realm,
+                services.all(), token.issuer(), key.algorithm().jwsName(), key.kid());
+        return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, services), basic),
+                rules, groups, auth.anonymousPull(), services, Optional.of(service));
     }
 
     private static SigningKey readKey(java.nio.file.Path file) {
@@ -131,7 +142,7 @@ public final class EnforcedAccess implements AccessControl {
     }
 
     @Override
-    public Principal authenticate(Credentials credentials) {
+    public Principal authenticate(Credentials credentials, Site site) {
         if (credentials.authorization().isEmpty()) {
             return withoutAuthorization(credentials);
         }
@@ -143,7 +154,7 @@ public final class EnforcedAccess implements AccessControl {
                 }
                 case Authentication.Rejected r -> {
                     log.info("login refused from {}: {}", credentials.clientAddress(), r.reason());
-                    throw unauthorized("authentication failed: " + r.reason(), List.of(), r.error());
+                    throw unauthorized(site, "authentication failed: " + r.reason(), List.of(), r.error());
                 }
                 case Authentication.Throttled t -> {
                     log.info("login refused from {}: too many failed logins", credentials.clientAddress());
@@ -155,7 +166,7 @@ public final class EnforcedAccess implements AccessControl {
                 case Authentication.NotMine n -> { }
             }
         }
-        throw unauthorized("unsupported authorization scheme", List.of(), Optional.empty());
+        throw unauthorized(site, "unsupported authorization scheme", List.of(), Optional.empty());
     }
 
     /**
@@ -167,18 +178,20 @@ public final class EnforcedAccess implements AccessControl {
     }
 
     @Override
-    public void require(Principal caller, Action action, RepositoryName repository) {
+    public void require(Principal caller, Action action, RepositoryAddress repository) {
         if (allows(caller, action, repository)) {
             return;
         }
-        Access access = new Access(repository, action);
+        // Scopes and details name the repository as the client did; the token endpoint maps that name back.
+        Access access = new Access(repository.clientName(), action);
+        Site site = repository.site();
         if (caller.bearer()) {
             // A token without the scope: the client may get one with it, so challenge (Distribution answers so).
-            throw unauthorized("the token does not grant " + access.scope(), Access.scopes(List.of(access)),
+            throw unauthorized(site, "the token does not grant " + access.scope(), Access.scopes(List.of(access)),
                     List.of(access), Optional.of("insufficient_scope"));
         }
         if (caller.anonymous()) {
-            throw unauthorized("authentication required", Access.scopes(List.of(access)), List.of(access),
+            throw unauthorized(site, "authentication required", Access.scopes(List.of(access)), List.of(access),
                     Optional.empty());
         }
         // The same answer whether or not the repository exists: the decision above never looked at the store.
@@ -186,55 +199,60 @@ public final class EnforcedAccess implements AccessControl {
                 "requested access to the resource is denied", details(List.of(access)))), Map.of());
     }
 
-    /** What the token grants a bearer caller, plus what anonymous may do; the rules for anyone else. */
-    private boolean allows(Principal caller, Action action, RepositoryName repository) {
+    /**
+     * What the token grants a bearer caller on the site it is for, plus what anonymous may do; the rules for
+     * anyone else.
+     */
+    private boolean allows(Principal caller, Action action, RepositoryAddress repository) {
         if (caller.token().isPresent()) {
-            return caller.token().get().allows(action, repository) || authorizer.allows(anonymous, action, repository);
+            return caller.token().get().allows(services.of(repository.site()), action, repository.clientName())
+                    || authorizer.allows(anonymous, action, repository);
         }
         return authorizer.allows(caller, action, repository);
     }
 
     @Override
-    public void requireAuthenticated(Principal caller) {
+    public void requireAuthenticated(Principal caller, Site site) {
         if (caller.anonymous() && !caller.bearer()) {
-            throw unauthorized("authentication required", List.of(), Optional.empty());
+            throw unauthorized(site, "authentication required", List.of(), Optional.empty());
         }
     }
 
     @Override
-    public void requireLogin(Principal caller) {
+    public void requireLogin(Principal caller, Site site) {
         if (caller.token().isPresent()) {
-            if (!caller.token().get().catalog() && !anonymousPull) {
-                throw unauthorized("the token does not grant " + ResourceScope.CATALOG, List.of(ResourceScope.CATALOG),
-                        List.of(), Optional.of("insufficient_scope"));
+            if (!caller.token().get().catalog(services.of(site)) && !anonymousPull) {
+                throw unauthorized(site, "the token does not grant " + ResourceScope.CATALOG,
+                        List.of(ResourceScope.CATALOG), List.of(), Optional.of("insufficient_scope"));
             }
             return;
         }
         if (caller.anonymous() && !anonymousPull) {
-            throw unauthorized("authentication required", List.of(ResourceScope.CATALOG), List.of(),
+            throw unauthorized(site, "authentication required", List.of(ResourceScope.CATALOG), List.of(),
                     Optional.empty());
         }
     }
 
     @Override
-    public Predicate<RepositoryName> readable(Principal caller) {
+    public Predicate<RepositoryAddress> readable(Principal caller) {
         return repository -> allows(caller, Action.PULL, repository);
     }
 
     @Override
-    public Predicate<RepositoryName> listable(Principal caller) {
+    public Predicate<RepositoryAddress> listable(Principal caller) {
         // The catalog follows the rules for the caller's name, token or not: a token grants the catalog, not
         // each repository in it.
         return repository -> authorizer.allows(caller, Action.PULL, repository);
     }
 
-    private RegistryException unauthorized(String message, List<ResourceScope> scopes, Optional<String> error) {
-        return unauthorized(message, scopes, List.of(), error);
+    private RegistryException unauthorized(Site site, String message, List<ResourceScope> scopes,
+            Optional<String> error) {
+        return unauthorized(site, message, scopes, List.of(), error);
     }
 
-    private RegistryException unauthorized(String message, List<ResourceScope> scopes, List<Access> needed,
-            Optional<String> error) {
-        Challenge challenge = authenticators.get(0).challenge(scopes, error);
+    private RegistryException unauthorized(Site site, String message, List<ResourceScope> scopes,
+            List<Access> needed, Optional<String> error) {
+        Challenge challenge = authenticators.get(0).challenge(site, scopes, error);
         return new RegistryException(401, List.of(new RegistryException.RegistryError(ErrorCode.UNAUTHORIZED,
                 message, needed.isEmpty() ? null : details(needed))),
                 Map.of("WWW-Authenticate", challenge.headerValue()));

@@ -56,6 +56,9 @@ final class GcCommand implements Callable<Integer> {
     @Mixin
     private ConfigOptions configOptions = new ConfigOptions();
 
+    @Mixin
+    private NamespaceOption namespaceOption = new NamespaceOption();
+
     /** {@code terminal}: whether stderr is a terminal, where a single updating progress line is shown. */
     GcCommand(Map<String, String> env, boolean terminal) {
         this.env = Map.copyOf(env);
@@ -68,8 +71,10 @@ final class GcCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         BerthConfig config;
         GcOptions options;
+        List<Namespace> namespaces;
         try {
             config = configOptions.load(env, List.of());
+            namespaces = namespaceOption.select(config);
             options = GcOptions.from(config.lifecycle().gc()).withDryRun(dryRun);
             if (grace != null) {
                 options = options.withGrace(Durations.parse(grace));
@@ -81,7 +86,11 @@ final class GcCommand implements Callable<Integer> {
         }
         ObjectStore backend = BerthServer.openStore(config);
         try {
-            return collect(CheckedStore.of(backend), config.lifecycle(), options, out, err);
+            int code = 0;
+            for (Namespace ns : namespaces) {
+                code = Math.max(code, collect(CheckedStore.of(backend), ns, config.lifecycle(), options, out, err));
+            }
+            return code;
         } finally {
             if (backend instanceof AutoCloseable closeable) {
                 try {
@@ -93,10 +102,10 @@ final class GcCommand implements Callable<Integer> {
         }
     }
 
-    private int collect(ObjectStore store, BerthConfig.Lifecycle lifecycle, GcOptions options, PrintWriter out,
-            PrintWriter err) {
+    /** Expires, then collects one namespace; each namespace has its own lease, so one busy does not stop another. */
+    private int collect(ObjectStore store, Namespace ns, BerthConfig.Lifecycle lifecycle, GcOptions options,
+            PrintWriter out, PrintWriter err) {
         Clock clock = Clock.systemUTC();
-        Namespace ns = Namespace.DEFAULT;
         expire(store, lifecycle, ns, clock, out, err);
         Listener listener = new Listener(out, err);
         GcReport report;
@@ -108,7 +117,7 @@ final class GcCommand implements Callable<Integer> {
             Optional<GcReport> done = leased.collect(ns, options, listener);
             if (done.isEmpty()) {
                 Optional<GcLease.State> holder = leased.leaseState(ns);
-                err.println("berth gc: another garbage collection holds the lease"
+                err.println("berth gc: namespace " + ns.id() + ": another garbage collection holds the lease"
                         + holder.map(h -> " (" + h.holder() + ", until " + h.expires() + ")").orElse("")
                         + "; try again later");
                 err.flush();
@@ -117,7 +126,7 @@ final class GcCommand implements Callable<Integer> {
             report = done.get();
         }
         listener.clearLine();
-        out.println(report.summary());
+        out.println("namespace " + ns.id() + ": " + report.summary());
         out.flush();
         return 0;
     }
@@ -130,12 +139,13 @@ final class GcCommand implements Callable<Integer> {
             PrintWriter err) {
         ExpiryPlan plan = new ExpiryPlanner(store, lifecycle).plan(ns, clock.instant());
         for (PlannedRemoval removal : plan.removals()) {
-            out.println((dryRun ? "would expire " : "expire ") + removal.describe());
+            out.println("namespace " + ns.id() + ": " + (dryRun ? "would expire " : "expire ") + removal.describe());
         }
         if (!dryRun && !plan.isEmpty()) {
             ExpiryResult result = new ExpiryExecutor(store).apply(plan);
             for (ExpiryResult.Skip skip : result.skipped()) {
-                (skip.failure() ? err : out).println("kept " + skip.removal().describe() + ": " + skip.why());
+                (skip.failure() ? err : out).println("namespace " + ns.id() + ": kept " + skip.removal().describe()
+                        + ": " + skip.why());
             }
         }
         out.flush();

@@ -41,6 +41,9 @@ final class ScrubCommand implements Callable<Integer> {
     @Mixin
     private ConfigOptions configOptions = new ConfigOptions();
 
+    @Mixin
+    private NamespaceOption namespaceOption = new NamespaceOption();
+
     ScrubCommand(Map<String, String> env) {
         this.env = Map.copyOf(env);
     }
@@ -50,9 +53,11 @@ final class ScrubCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         BerthConfig config;
+        List<Namespace> namespaces;
         try {
             config = configOptions.load(env, List.of());
-        } catch (ConfigException e) {
+            namespaces = namespaceOption.select(config);
+        } catch (ConfigException | IllegalArgumentException e) {
             err.println(e.getMessage());
             err.flush();
             return Main.EXIT_USAGE;
@@ -69,13 +74,17 @@ final class ScrubCommand implements Callable<Integer> {
             ObjectStore store = CheckedStore.of(backend);
             Scrubber scrubber = new Scrubber(store, new Quarantine(store, Clock.systemUTC()),
                     config.validation().sparseIndex(), config.limits().manifestSize());
-            ScrubReport report = scrubber.scrub(Namespace.DEFAULT, quarantine, finding -> {
-                out.println(finding.line());
+            boolean sound = true;
+            for (Namespace ns : namespaces) {
+                ScrubReport report = scrubber.scrub(ns, quarantine, finding -> {
+                    out.println("namespace " + ns.id() + ": " + finding.line());
+                    out.flush();
+                });
+                out.println("namespace " + ns.id() + ": " + report.summary());
                 out.flush();
-            });
-            out.println(report.summary());
-            out.flush();
-            return report.sound() ? 0 : 1;
+                sound &= report.sound();
+            }
+            return sound ? 0 : 1;
         } catch (StorageException | IllegalArgumentException e) {
             // The scrub could not finish, so it cannot say the store is sound.
             err.println("berth scrub: " + e.getMessage());

@@ -99,6 +99,9 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "berth-shutdown"));
         log.info("Berth listening on {}, storage: {}", server.uri(), describeStorage(config.storage()));
+        for (BerthConfig.NamespaceSpec ns : config.namespaces()) {
+            log.info("namespace {}: {}", ns.name(), describeNamespace(ns));
+        }
         server.join();
         return 0;
     }
@@ -113,6 +116,16 @@ final class ServeCommand implements Callable<Integer> {
             case SWIFT -> "swift container " + storage.swift().container() + " at " + storage.swift().authUrl();
             case MEMORY -> "memory (lost on exit)";
         };
+    }
+
+    /** How requests reach a namespace, for the start-up lines. */
+    static String describeNamespace(BerthConfig.NamespaceSpec ns) {
+        List<String> ways = new ArrayList<>();
+        if (!ns.hosts().isEmpty()) {
+            ways.add("hosts " + String.join(", ", ns.hosts()));
+        }
+        ns.prefix().ifPresent(prefix -> ways.add("repository names starting " + prefix + "/ on other hosts"));
+        return String.join("; ", ways);
     }
 
     /** Appends the key table to the command's help, so {@code serve --help} documents every key. */

@@ -14,7 +14,9 @@ import org.snakeyaml.engine.v2.schema.FailsafeSchema;
 
 /** Reads {@code auth.groups} (a map of lists) and {@code auth.rules} (a list of maps), from the file or a variable. */
 final class AuthRules {
-    private static final Set<String> FIELDS = Set.of("repositories", "users", "groups", "actions");
+    private static final Set<String> FIELDS = Set.of("repositories", "users", "groups", "actions", "namespace");
+    /** A namespace a rule may name: an id, or {@code *} for every namespace. */
+    private static final Pattern NAMESPACE = Pattern.compile("[a-z0-9][a-z0-9_-]{0,62}|\\*");
     /** The actions a rule may grant, in the order messages list them. */
     static final List<String> ACTIONS = List.of("pull", "push", "delete", "admin");
     /** What a repository glob may hold: name characters, separators and wildcards. */
@@ -97,7 +99,16 @@ final class AuthRules {
                         + String.join(", ", ACTIONS) + ConfigKeys.didYouMean(action, ACTIONS));
             }
         }
-        return new AccessRule(repositories.toString(), users, groups, actions);
+        Object namespace = fields.get("namespace");
+        if (namespace instanceof Map<?, ?> || namespace instanceof List<?>) {
+            throw new IllegalArgumentException(where + "namespace: one namespace name, or \"*\" for every one");
+        }
+        String ns = namespace == null ? AccessRule.DEFAULT_NAMESPACE : namespace.toString();
+        if (!NAMESPACE.matcher(ns).matches()) {
+            throw new IllegalArgumentException(where + "namespace: '" + ns + "' is not a namespace name"
+                    + " ([a-z0-9][a-z0-9_-]*), nor \"*\" for every namespace");
+        }
+        return new AccessRule(repositories.toString(), users, groups, actions, ns);
     }
 
     /** A list of names; a single name alone is taken as a list of one, as YAML writers often do. */

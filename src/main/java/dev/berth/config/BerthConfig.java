@@ -23,6 +23,7 @@ import java.util.OptionalInt;
  * @param verifyOnRead whether blob reads are hashed while they stream
  * @param auth access control; empty: every caller may do everything (the {@code auth} section switches it on)
  * @param tls the TLS listener's certificates; empty: plain HTTP
+ * @param namespaces the isolated registries served besides the default namespace; empty: only the default
  */
 public record BerthConfig(
         String listen,
@@ -34,7 +35,34 @@ public record BerthConfig(
         Lifecycle lifecycle,
         VerifyOnRead verifyOnRead,
         Optional<Auth> auth,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        List<NamespaceSpec> namespaces) {
+
+    public BerthConfig {
+        namespaces = List.copyOf(namespaces);
+    }
+
+    /** A configuration that serves the default namespace only. */
+    public BerthConfig(String listen, String publicUrl, Storage storage, Limits limits, Validation validation,
+            Delete delete, Lifecycle lifecycle, VerifyOnRead verifyOnRead, Optional<Auth> auth, Optional<Tls> tls) {
+        this(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls, List.of());
+    }
+
+    /**
+     * One namespace besides the default: an isolated registry in the same store, chosen by the host name a request
+     * reached or, on every other host, by the first component of the repository name.
+     *
+     * @param name the namespace's id, which is also its prefix in the store; never {@code default}
+     * @param hosts host names (without a port; any port matches) whose requests it serves, lower case
+     * @param prefix the first repository-name component that chooses it on hosts no namespace claims; the
+     *     repository inside the namespace is the rest of the name; empty: not chosen by prefix
+     * @param publicUrl base URL for {@code Location} headers on its hosts; empty: taken from each request
+     */
+    public record NamespaceSpec(String name, List<String> hosts, Optional<String> prefix, String publicUrl) {
+        public NamespaceSpec {
+            hosts = List.copyOf(hosts);
+        }
+    }
 
     /**
      * The storage backend and the settings of each driver; only the chosen driver's section is used.
@@ -370,18 +398,33 @@ public record BerthConfig(
     }
 
     /**
-     * One grant: the actions that the named users and groups may do on the repositories a glob matches.
+     * One grant: the actions that the named users and groups may do on the repositories a glob matches, in one
+     * namespace or in all of them.
      *
-     * @param repositories the glob ({@code *} within a path component, {@code **} across)
+     * @param repositories the glob ({@code *} within a path component, {@code **} across), matched against the
+     *     repository's name inside its namespace (without a namespace's prefix)
      * @param users user names; {@code anonymous} stands for callers without credentials
      * @param groups group names from {@link Auth#groups()}
      * @param actions lower-case actions: {@code pull}, {@code push}, {@code delete}, {@code admin}
+     * @param namespace the namespace the rule applies in: {@value #DEFAULT_NAMESPACE} (a rule that names none),
+     *     a configured namespace's name, or {@value #EVERY_NAMESPACE} for all of them
      */
-    public record AccessRule(String repositories, List<String> users, List<String> groups, List<String> actions) {
+    public record AccessRule(String repositories, List<String> users, List<String> groups, List<String> actions,
+            String namespace) {
+        /** The namespace of a rule that names none. */
+        public static final String DEFAULT_NAMESPACE = "default";
+        /** The namespace value of a rule that applies in every namespace. */
+        public static final String EVERY_NAMESPACE = "*";
+
         public AccessRule {
             users = List.copyOf(users);
             groups = List.copyOf(groups);
             actions = List.copyOf(actions);
+        }
+
+        /** A rule of the default namespace. */
+        public AccessRule(String repositories, List<String> users, List<String> groups, List<String> actions) {
+            this(repositories, users, groups, actions, DEFAULT_NAMESPACE);
         }
     }
 
@@ -399,7 +442,7 @@ public record BerthConfig(
         }
     }
 
-    /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}. */
+    /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}, one namespace. */
     public static BerthConfig defaults() {
         return new BerthConfig("localhost:5000", "",
                 new Storage(StorageDriver.FILESYSTEM, new Filesystem(Path.of("./data"))),
@@ -415,59 +458,66 @@ public record BerthConfig(
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
         return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
     public BerthConfig withPublicUrl(String url) {
-        return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls);
+        return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls,
+                namespaces);
     }
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
         return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
         return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
         return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with another lifecycle section. */
     public BerthConfig withLifecycle(Lifecycle newLifecycle) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
     }
 
     /** This configuration with access control ({@code Optional.empty()}: off). */
     public BerthConfig withAuth(Optional<Auth> newAuth) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                newAuth, tls);
+                newAuth, tls, namespaces);
     }
 
     /** This configuration with a TLS section ({@code Optional.empty()}: plain HTTP). */
     public BerthConfig withTls(Optional<Tls> newTls) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, newTls);
+                auth, newTls, namespaces);
     }
 
     /** This configuration with another verify-on-read section. */
     public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead,
-                auth, tls);
+                auth, tls, namespaces);
+    }
+
+    /** This configuration with other namespaces besides the default. */
+    public BerthConfig withNamespaces(List<NamespaceSpec> newNamespaces) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls, newNamespaces);
     }
 }

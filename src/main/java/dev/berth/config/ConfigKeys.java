@@ -167,7 +167,11 @@ public final class ConfigKeys {
                     + " re-read when it changes", (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
             tlsKey("client-ca", "PEM CA certificates for mTLS: a client certificate they sign logs in as the user"
                     + " of its CN; re-read when it changes; empty: no client certificates asked for",
-                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))));
+                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))),
+            new ConfigKey("namespaces", "isolated registries besides the default one, a list of {name: ID,"
+                    + " hosts: [HOST], prefix: COMPONENT, public-url: URL}: a request to one of its hosts (any port),"
+                    + " or elsewhere a repository name starting with PREFIX/, goes to it; all others to default",
+                    (c, v) -> c.withNamespaces(NamespaceList.parse(v))));
 
     /**
      * Sections whose mere presence in the file means something, even written empty ({@code auth: {}}): binding
@@ -182,7 +186,7 @@ public final class ConfigKeys {
                     (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults)))));
 
     /** Keys whose value is a list in the file, written as YAML flow text in the environment. */
-    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules");
+    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules", "namespaces");
 
     private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
         return new ConfigKey("storage.s3." + name, description,

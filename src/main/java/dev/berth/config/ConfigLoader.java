@@ -47,7 +47,8 @@ public final class ConfigLoader {
         }
         if (problems.isEmpty()) {
             problems.addAll(driverProblems(config.storage()));
-            config.auth().ifPresent(auth -> problems.addAll(authProblems(auth)));
+            BerthConfig loaded = config;
+            config.auth().ifPresent(auth -> problems.addAll(authProblems(auth, loaded.namespaces())));
             config.tls().ifPresent(tls -> problems.addAll(tlsProblems(tls)));
         }
         if (!problems.isEmpty()) {
@@ -81,15 +82,27 @@ public final class ConfigLoader {
         return problems;
     }
 
-    /** What the auth section's keys get wrong together: a rule naming a group that no key defines. */
-    static List<String> authProblems(BerthConfig.Auth auth) {
+    /**
+     * What the auth section's keys get wrong together: a rule naming a group that no key defines, or a namespace
+     * that {@code namespaces} does not configure.
+     */
+    static List<String> authProblems(BerthConfig.Auth auth, List<BerthConfig.NamespaceSpec> namespaces) {
         List<String> problems = new ArrayList<>();
+        List<String> namespaceNames = new ArrayList<>(List.of(BerthConfig.AccessRule.DEFAULT_NAMESPACE,
+                BerthConfig.AccessRule.EVERY_NAMESPACE));
+        namespaces.forEach(ns -> namespaceNames.add(ns.name()));
         for (int i = 0; i < auth.rules().size(); i++) {
-            for (String group : auth.rules().get(i).groups()) {
+            BerthConfig.AccessRule rule = auth.rules().get(i);
+            for (String group : rule.groups()) {
                 if (!auth.groups().containsKey(group)) {
                     problems.add("auth.rules: rule " + (i + 1) + ": groups: no group '" + group + "' in auth.groups"
                             + ConfigKeys.didYouMean(group, auth.groups().keySet()));
                 }
+            }
+            if (!namespaceNames.contains(rule.namespace())) {
+                problems.add("auth.rules: rule " + (i + 1) + ": namespace: no namespace '" + rule.namespace()
+                        + "' in namespaces (default, * or a configured one)"
+                        + ConfigKeys.didYouMean(rule.namespace(), namespaceNames));
             }
         }
         BerthConfig.Token token = auth.token();

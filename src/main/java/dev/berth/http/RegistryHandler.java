@@ -13,10 +13,12 @@ import dev.berth.registry.ErrorCode;
 import dev.berth.registry.IncomingChunk;
 import dev.berth.registry.ManifestStore;
 import dev.berth.registry.MediaTypes;
-import dev.berth.registry.Namespace;
+import dev.berth.registry.Namespaces;
 import dev.berth.registry.Registry;
 import dev.berth.registry.RegistryException;
+import dev.berth.registry.RepositoryAddress;
 import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Site;
 import dev.berth.registry.Tag;
 import dev.berth.registry.UploadRecord;
 import dev.berth.registry.digest.Digest;
@@ -71,6 +73,7 @@ public final class RegistryHandler extends Handler.Abstract {
     private static final long MAX_DRAINED_BODY = 16L * 1024 * 1024;
 
     private final Registry registry;
+    private final Namespaces namespaces;
     private final String publicUrl;
     private final boolean deleteEnabled;
     private final AccessControl access;
@@ -85,6 +88,7 @@ public final class RegistryHandler extends Handler.Abstract {
     public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access,
             Executor blockingWork, boolean inlineManifestReads) {
         this.registry = registry;
+        this.namespaces = registry.namespaces();
         this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
         this.deleteEnabled = deleteEnabled;
         this.access = access;
@@ -130,11 +134,13 @@ public final class RegistryHandler extends Handler.Abstract {
 
     private void serve(Request request, Response response, Callback callback) {
         response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+        // The host name chooses the site: a namespace of its own, or the root where names choose namespaces.
+        Site site = namespaces.site(request.getHttpURI().getHost());
         try {
-            route(request, response, callback);
+            route(request, response, callback, site);
         } catch (RegistryException e) {
             drainSmallBody(request);
-            Responses.error(request, response, callback, withAbsoluteRealm(e, request));
+            Responses.error(request, response, callback, withAbsoluteRealm(e, request, site));
         } catch (ByteRange.Unsatisfiable e) {
             response.getHeaders().put(HttpHeader.CONTENT_RANGE, "bytes */" + e.size);
             Responses.error(request, response, callback, RegistryException.withStatus(416, ErrorCode.SIZE_INVALID,
@@ -155,12 +161,12 @@ public final class RegistryHandler extends Handler.Abstract {
      * {@code e} with a bearer challenge's realm that is a path ({@code /token}, when no realm or public URL is
      * configured) put under the URL this request reached, so clients find the token endpoint where they found us.
      */
-    private RegistryException withAbsoluteRealm(RegistryException e, Request request) {
+    private RegistryException withAbsoluteRealm(RegistryException e, Request request, Site site) {
         String challenge = e.headers().get("WWW-Authenticate");
         if (challenge == null) {
             return e;
         }
-        String absolute = Challenge.withRealmBase(challenge, base(request));
+        String absolute = Challenge.withRealmBase(challenge, base(request, site));
         if (absolute.equals(challenge)) {
             return e;
         }
@@ -184,43 +190,46 @@ public final class RegistryHandler extends Handler.Abstract {
         }
     }
 
-    private void route(Request request, Response response, Callback callback) {
+    private void route(Request request, Response response, Callback callback, Site site) {
         String path = request.getHttpURI().getPath();
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
-        Principal caller = access.authenticate(RequestCredentials.of(request));
+        Principal caller = access.authenticate(RequestCredentials.of(request), site);
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
-            access.requireAuthenticated(caller);
+            access.requireAuthenticated(caller, site);
             Responses.bytes(request, response, callback, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/v2/_catalog")) {
             only(method, "GET");
-            access.requireLogin(caller);
-            catalog(request, response, callback, access.listable(caller));
+            access.requireLogin(caller, site);
+            catalog(request, response, callback, site, access.listable(caller));
         } else if ((m = UPLOADS.matcher(path)).matches()) {
             only(method, "POST");
-            startUpload(request, response, callback, allowed(caller, name(m), Action.PUSH), access.readable(caller));
+            startUpload(request, response, callback, allowed(caller, name(site, m), Action.PUSH),
+                    access.readable(caller));
         } else if ((m = UPLOAD.matcher(path)).matches()) {
-            upload(request, response, callback, allowed(caller, name(m), Action.PUSH), m.group("id"));
+            upload(request, response, callback, allowed(caller, name(site, m), Action.PUSH), m.group("id"));
         } else if ((m = BLOB.matcher(path)).matches()) {
-            blob(request, response, callback, allowed(caller, name(m), byMethod(method)), digest(m.group("digest")));
+            blob(request, response, callback, allowed(caller, name(site, m), byMethod(method)),
+                    digest(m.group("digest")));
         } else if ((m = MANIFEST.matcher(path)).matches()) {
-            manifest(request, response, callback, allowed(caller, name(m), byMethod(method)),
+            manifest(request, response, callback, allowed(caller, name(site, m), byMethod(method)),
                     reference(m.group("reference")));
         } else if ((m = TAGS.matcher(path)).matches()) {
             only(method, "GET");
-            tags(request, response, callback, allowed(caller, name(m), Action.PULL));
+            tags(request, response, callback, allowed(caller, name(site, m), Action.PULL));
         } else if ((m = REFERRERS.matcher(path)).matches()) {
             only(method, "GET");
-            referrers(request, response, callback, allowed(caller, name(m), Action.PULL), digest(m.group("digest")));
+            referrers(request, response, callback, allowed(caller, name(site, m), Action.PULL),
+                    digest(m.group("digest")));
         } else {
             throw RegistryException.withStatus(404, ErrorCode.UNSUPPORTED, "not a registry endpoint: " + path);
         }
     }
 
     /** {@code repo} once {@code caller} may do {@code action} on it; refused otherwise, before any storage access. */
-    private RepositoryName allowed(Principal caller, RepositoryName repo, Action action) {
+    private RepositoryAddress allowed(Principal caller, RepositoryAddress repo, Action action) {
         access.require(caller, action, repo);
         return repo;
     }
@@ -236,21 +245,21 @@ public final class RegistryHandler extends Handler.Abstract {
 
     // ---- blobs (end-2, end-10)
 
-    private void blob(Request request, Response response, Callback callback, RepositoryName repo, Digest digest) {
+    private void blob(Request request, Response response, Callback callback, RepositoryAddress repo, Digest digest) {
         switch (request.getMethod()) {
             case "GET", "HEAD" -> readBlob(request, response, callback, repo, digest);
             case "DELETE" -> {
                 requireDeleteEnabled();
-                registry.blobs().unlink(ns(), repo, digest);
+                registry.blobs().unlink(repo.namespace(), repo.name(), digest);
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
         }
     }
 
-    private void readBlob(Request request, Response response, Callback callback, RepositoryName repo, Digest digest) {
+    private void readBlob(Request request, Response response, Callback callback, RepositoryAddress repo, Digest digest) {
         // A client that saw the blob may skip uploading it: confirming keeps it young for garbage collection.
-        BlobInfo blob = registry.blobs().requireConfirmed(ns(), repo, digest);
+        BlobInfo blob = registry.blobs().requireConfirmed(repo.namespace(), repo.name(), digest);
         Optional<ByteRange> range = ByteRange.parse(request.getHeaders().get(HttpHeader.RANGE), blob.size());
         long offset = range.map(ByteRange::start).orElse(0L);
         long length = range.map(ByteRange::length).orElse(blob.size());
@@ -259,7 +268,7 @@ public final class RegistryHandler extends Handler.Abstract {
         // Opened before any header is set, so a backend that fails to open it gets a plain 5xx answer. The reader
         // hashes full reads as the verify-on-read policy asks, and fails the read of a wrong blob's last bytes
         // instead of returning them, so this loop never writes the whole of a corrupt blob.
-        InputStream in = get ? registry.reader().open(ns(), blob, offset, length) : InputStream.nullInputStream();
+        InputStream in = get ? registry.reader().open(repo.namespace(), blob, offset, length) : InputStream.nullInputStream();
         var headers = response.getHeaders();
         headers.put("Docker-Content-Digest", digest.toString());
         headers.put(HttpHeader.ETAG, "\"" + digest + "\"");
@@ -375,19 +384,22 @@ public final class RegistryHandler extends Handler.Abstract {
 
     // ---- uploads (end-4, end-5, end-6, end-11, end-13, end-14)
 
-    private void startUpload(Request request, Response response, Callback callback, RepositoryName repo,
-            Predicate<RepositoryName> readable) {
+    private void startUpload(Request request, Response response, Callback callback, RepositoryAddress repo,
+            Predicate<RepositoryAddress> readable) {
         Fields query = Request.extractQueryParameters(request);
         String mount = query.getValue("mount");
         if (mount != null) {
             Digest digest = digest(mount);
             String from = query.getValue("from");
             // A mount needs pull on the source; without it the client gets an upload session, as from Distribution,
-            // which says nothing about whether the source holds the blob.
-            RepositoryName source = from == null ? null : new RepositoryName(from);
+            // which says nothing about whether the source holds the blob. So does a source in another namespace:
+            // namespaces share nothing, not even whether one of them holds a digest.
+            RepositoryAddress source = from == null ? null : namespaces.address(repo.site(), new RepositoryName(from));
             boolean mounted = source != null
-                    ? readable.test(source) && registry.blobs().mount(ns(), source, repo, digest)
-                    : registry.blobs().mountAny(ns(), repo, digest, readable);
+                    ? source.namespace().equals(repo.namespace()) && readable.test(source)
+                            && registry.blobs().mount(repo.namespace(), source.name(), repo.name(), digest)
+                    : registry.blobs().mountAny(repo.namespace(), repo.name(), digest,
+                            holder -> readable.test(repo.sibling(holder)));
             if (mounted) {
                 blobCreated(response, callback, request, repo, digest);
                 return;
@@ -397,22 +409,22 @@ public final class RegistryHandler extends Handler.Abstract {
         DigestAlgorithm algorithm = algorithm(query.getValue("digest-algorithm"));
         if (digestParam != null) {
             Digest digest = digest(digestParam);
-            UploadRecord record = registry.uploads().start(ns(), repo, digest.algorithm());
-            registry.uploads().complete(ns(), repo, record.id(), digest,
+            UploadRecord record = registry.uploads().start(repo.namespace(), repo.name(), digest.algorithm());
+            registry.uploads().complete(repo.namespace(), repo.name(), record.id(), digest,
                     new IncomingChunk(body(request), request.getLength(), null));
             blobCreated(response, callback, request, repo, digest);
             return;
         }
-        UploadRecord record = registry.uploads().start(ns(), repo, algorithm);
+        UploadRecord record = registry.uploads().start(repo.namespace(), repo.name(), algorithm);
         uploadAccepted(request, response, callback, repo, record, 202);
     }
 
-    private void upload(Request request, Response response, Callback callback, RepositoryName repo, String id) {
+    private void upload(Request request, Response response, Callback callback, RepositoryAddress repo, String id) {
         switch (request.getMethod()) {
             case "GET", "HEAD" -> uploadAccepted(request, response, callback, repo,
-                    registry.uploads().status(ns(), repo, id), 204);
+                    registry.uploads().status(repo.namespace(), repo.name(), id), 204);
             case "PATCH" -> {
-                UploadRecord record = registry.uploads().append(ns(), repo, id,
+                UploadRecord record = registry.uploads().append(repo.namespace(), repo.name(), id,
                         new IncomingChunk(body(request), request.getLength(), contentRange(request)));
                 uploadAccepted(request, response, callback, repo, record, 202);
             }
@@ -425,45 +437,45 @@ public final class RegistryHandler extends Handler.Abstract {
                 Digest digest = digest(digestParam);
                 ChunkRange range = contentRange(request);
                 boolean hasBody = range != null || request.getLength() != 0;
-                registry.uploads().complete(ns(), repo, id, digest,
+                registry.uploads().complete(repo.namespace(), repo.name(), id, digest,
                         hasBody ? new IncomingChunk(body(request), request.getLength(), range) : null);
                 blobCreated(response, callback, request, repo, digest);
             }
             case "DELETE" -> {
-                registry.uploads().cancel(ns(), repo, id);
+                registry.uploads().cancel(repo.namespace(), repo.name(), id);
                 Responses.empty(response, callback, 204);
             }
             default -> throw notAllowed(request.getMethod());
         }
     }
 
-    private void uploadAccepted(Request request, Response response, Callback callback, RepositoryName repo,
+    private void uploadAccepted(Request request, Response response, Callback callback, RepositoryAddress repo,
             UploadRecord record, int status) {
         var headers = response.getHeaders();
-        headers.put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/blobs/uploads/" + record.id());
+        headers.put(HttpHeader.LOCATION, base(request, repo.site()) + "/v2/" + repo + "/blobs/uploads/" + record.id());
         headers.put(HttpHeader.RANGE, record.rangeHeader());
         headers.put("Docker-Upload-UUID", record.id());
         Responses.empty(response, callback, status);
     }
 
-    private void blobCreated(Response response, Callback callback, Request request, RepositoryName repo, Digest digest) {
-        response.getHeaders().put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/blobs/" + digest);
+    private void blobCreated(Response response, Callback callback, Request request, RepositoryAddress repo, Digest digest) {
+        response.getHeaders().put(HttpHeader.LOCATION, base(request, repo.site()) + "/v2/" + repo + "/blobs/" + digest);
         response.getHeaders().put("Docker-Content-Digest", digest.toString());
         Responses.empty(response, callback, 201);
     }
 
     // ---- manifests (end-3, end-7, end-9)
 
-    private void manifest(Request request, Response response, Callback callback, RepositoryName repo, String reference) {
+    private void manifest(Request request, Response response, Callback callback, RepositoryAddress repo, String reference) {
         switch (request.getMethod()) {
             case "GET", "HEAD" -> {
                 ManifestStore.ManifestInfo info;
                 byte[] body;
                 if ("HEAD".equals(request.getMethod())) {
-                    info = registry.manifests().stat(ns(), repo, reference);
+                    info = registry.manifests().stat(repo.namespace(), repo.name(), reference);
                     body = null;
                 } else {
-                    ManifestStore.Manifest manifest = registry.manifests().get(ns(), repo, reference);
+                    ManifestStore.Manifest manifest = registry.manifests().get(repo.namespace(), repo.name(), reference);
                     info = manifest.info();
                     body = manifest.body();
                 }
@@ -477,14 +489,14 @@ public final class RegistryHandler extends Handler.Abstract {
             case "PUT" -> putManifest(request, response, callback, repo, reference);
             case "DELETE" -> {
                 requireDeleteEnabled();
-                registry.manifests().delete(ns(), repo, reference);
+                registry.manifests().delete(repo.namespace(), repo.name(), reference);
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
         }
     }
 
-    private void putManifest(Request request, Response response, Callback callback, RepositoryName repo,
+    private void putManifest(Request request, Response response, Callback callback, RepositoryAddress repo,
             String reference) {
         long max = registry.manifests().maxSize();
         if (request.getLength() > max) {
@@ -501,10 +513,10 @@ public final class RegistryHandler extends Handler.Abstract {
         } catch (IOException e) {
             throw new ClientDisconnectedException("reading the manifest failed: " + e.getMessage(), e);
         }
-        ManifestStore.PutResult result = registry.manifests().put(ns(), repo, reference, body,
+        ManifestStore.PutResult result = registry.manifests().put(repo.namespace(), repo.name(), reference, body,
                 request.getHeaders().get(HttpHeader.CONTENT_TYPE), tags);
         var headers = response.getHeaders();
-        headers.put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/manifests/" + result.digest());
+        headers.put(HttpHeader.LOCATION, base(request, repo.site()) + "/v2/" + repo + "/manifests/" + result.digest());
         headers.put("Docker-Content-Digest", result.digest().toString());
         if (result.subject() != null) {
             headers.put("OCI-Subject", result.subject().toString());
@@ -517,26 +529,34 @@ public final class RegistryHandler extends Handler.Abstract {
 
     // ---- listings (end-8, end-12, _catalog)
 
-    private void tags(Request request, Response response, Callback callback, RepositoryName repo) {
+    private void tags(Request request, Response response, Callback callback, RepositoryAddress repo) {
         Fields query = Request.extractQueryParameters(request);
         int n = pageSize(query.getValue("n"));
         String last = query.getValue("last");
-        ManifestStore.TagPage page = registry.manifests().tags(ns(), repo, last, n);
+        ManifestStore.TagPage page;
+        try {
+            page = registry.manifests().tags(repo.namespace(), repo.name(), last, n);
+        } catch (RegistryException e) {
+            throw withClientName(e, repo);
+        }
         if (page.more() && !page.tags().isEmpty()) {
             String lastTag = page.tags().get(page.tags().size() - 1);
             response.getHeaders().put(HttpHeader.LINK,
                     "</v2/" + repo + "/tags/list?n=" + n + "&last=" + encode(lastTag) + ">; rel=\"next\"");
         }
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("name", repo.value());
+        body.put("name", repo.toString());
         body.put("tags", page.tags());
         Responses.json(request, response, callback, 200, "application/json", body);
     }
 
-    private void catalog(Request request, Response response, Callback callback, Predicate<RepositoryName> readable) {
+    private void catalog(Request request, Response response, Callback callback, Site site,
+            Predicate<RepositoryAddress> listable) {
         Fields query = Request.extractQueryParameters(request);
         int n = pageSize(query.getValue("n"));
-        var page = registry.catalog().page(ns(), query.getValue("last"), n, readable);
+        // Every namespace the site reaches, each repository under the name its clients use.
+        var page = registry.catalog().page(namespaces.views(site), query.getValue("last"), n,
+                repo -> namespaces.reachable(repo) && listable.test(repo));
         if (page.more() && !page.names().isEmpty()) {
             String last = page.names().get(page.names().size() - 1);
             response.getHeaders().put(HttpHeader.LINK,
@@ -545,9 +565,9 @@ public final class RegistryHandler extends Handler.Abstract {
         Responses.json(request, response, callback, 200, "application/json", Map.of("repositories", page.names()));
     }
 
-    private void referrers(Request request, Response response, Callback callback, RepositoryName repo, Digest subject) {
+    private void referrers(Request request, Response response, Callback callback, RepositoryAddress repo, Digest subject) {
         String artifactType = Request.extractQueryParameters(request).getValue("artifactType");
-        List<ObjectNode> descriptors = registry.manifests().referrers(ns(), repo, subject, artifactType);
+        List<ObjectNode> descriptors = registry.manifests().referrers(repo.namespace(), repo.name(), subject, artifactType);
         ObjectNode index = Responses.JSON.createObjectNode();
         index.put("schemaVersion", 2);
         index.put("mediaType", MediaTypes.OCI_INDEX);
@@ -560,12 +580,24 @@ public final class RegistryHandler extends Handler.Abstract {
 
     // ---- request parsing
 
-    private static RepositoryName name(Matcher m) {
+    /** The repository the path names, and the namespace that name (on {@code site}) chooses. */
+    private RepositoryAddress name(Site site, Matcher m) {
         String name = m.group("name");
         if (name.indexOf('%') >= 0) {
             throw new RegistryException(ErrorCode.NAME_INVALID, "invalid repository name", name);
         }
-        return new RepositoryName(name);
+        return namespaces.address(site, new RepositoryName(name));
+    }
+
+    /** {@code e} with a detail naming the repository as stored replaced by the name the client used. */
+    private static RegistryException withClientName(RegistryException e, RepositoryAddress repo) {
+        String stored = repo.name().value();
+        List<RegistryException.RegistryError> errors = e.errors().stream()
+                .map(error -> stored.equals(error.detail())
+                        ? new RegistryException.RegistryError(error.code(), error.message(), repo.toString())
+                        : error)
+                .toList();
+        return new RegistryException(e.status(), errors, e.headers());
     }
 
     private static Digest digest(String text) {
@@ -627,9 +659,16 @@ public final class RegistryHandler extends Handler.Abstract {
         return Content.Source.asInputStream(request);
     }
 
-    private String base(Request request) {
-        if (!publicUrl.isEmpty()) {
-            return publicUrl;
+    /**
+     * The base URL of {@code site}: the public URL configured for it (the top-level one for the root site),
+     * else the one the request reached.
+     */
+    private String base(Request request, Site site) {
+        Optional<String> configured = site.root()
+                ? Optional.of(publicUrl).filter(url -> !url.isEmpty())
+                : namespaces.publicUrl(site);
+        if (configured.isPresent()) {
+            return configured.get();
         }
         var uri = request.getHttpURI();
         return uri.getScheme() + "://" + uri.getAuthority();
@@ -637,10 +676,6 @@ public final class RegistryHandler extends Handler.Abstract {
 
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
-    }
-
-    private static Namespace ns() {
-        return Namespace.DEFAULT;
     }
 
     private void requireDeleteEnabled() {

@@ -95,7 +95,7 @@ public final class TokenHandler extends Handler.Wrapper {
         Fields query = Request.extractQueryParameters(request);
         TokenService.Grant grant = tokens.issue(RequestCredentials.of(request),
                 Optional.ofNullable(query.getValue("service")).filter(s -> !s.isEmpty()),
-                query.getValuesOrEmpty("scope"));
+                request.getHttpURI().getHost(), query.getValuesOrEmpty("scope"));
         Map<String, Object> body = body(grant);
         Responses.json(request, response, callback, 200, "application/json", body);
     }
@@ -122,8 +122,8 @@ public final class TokenHandler extends Handler.Wrapper {
                             "grant_type password needs username and password");
                     return;
                 }
-                grant = tokens.passwordGrant(user, password, Request.getRemoteAddr(request), service, scope,
-                        "offline".equals(form.getValue("access_type")));
+                grant = tokens.passwordGrant(user, password, Request.getRemoteAddr(request), service,
+                        request.getHttpURI().getHost(), scope, "offline".equals(form.getValue("access_type")));
             }
             case "refresh_token" -> {
                 String refresh = form.getValue("refresh_token");
@@ -132,7 +132,7 @@ public final class TokenHandler extends Handler.Wrapper {
                             "grant_type refresh_token needs refresh_token");
                     return;
                 }
-                grant = tokens.refreshGrant(refresh, service, scope);
+                grant = tokens.refreshGrant(refresh, service, request.getHttpURI().getHost(), scope);
             }
             default -> {
                 oauthError(request, response, callback, "unsupported_grant_type",

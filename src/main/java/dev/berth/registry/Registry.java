@@ -14,9 +14,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param manifests manifests, tags and referrers
  * @param catalog the repositories of each namespace
  * @param reader blob reads for serving, verified as the verify-on-read policy asks
+ * @param namespaces the namespaces served, and how requests choose one
  */
 public record Registry(BlobStore blobs, UploadService uploads, ManifestStore manifests, Catalog catalog,
-        BlobReader reader) {
+        BlobReader reader, Namespaces namespaces) {
 
     /** Manifest bytes kept in memory; manifests are a few KiB, so this holds thousands. */
     private static final long MANIFEST_CACHE_BYTES = 32L * 1024 * 1024;
@@ -36,6 +37,6 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
         return new Registry(blobs, new UploadService(store, blobs, clock, digests),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),
-                catalog, reader);
+                catalog, reader, Namespaces.of(config.namespaces()));
     }
 }

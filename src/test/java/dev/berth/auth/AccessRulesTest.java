@@ -4,7 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.berth.config.BerthConfig;
 import dev.berth.config.BerthConfig.AccessRule;
+import dev.berth.registry.Namespace;
+import dev.berth.registry.NamespaceView;
+import dev.berth.registry.RepositoryAddress;
 import dev.berth.registry.RepositoryName;
+import dev.berth.registry.Site;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,7 +30,15 @@ class AccessRulesTest {
     }
 
     private static Set<Action> granted(AccessRules rules, String user, String repository) {
-        return rules.granted(new Groups(GROUPS).principal(user), new RepositoryName(repository));
+        return rules.granted(new Groups(GROUPS).principal(user),
+                RepositoryAddress.inDefault(new RepositoryName(repository)));
+    }
+
+    /** What {@code user} may do on {@code repository} inside {@code namespace}, reached by its prefix. */
+    private static Set<Action> granted(AccessRules rules, String user, String namespace, String repository) {
+        Namespace ns = new Namespace(namespace);
+        return rules.granted(new Groups(GROUPS).principal(user),
+                new NamespaceView(Site.ROOT, ns, namespace + "/").address(new RepositoryName(repository)));
     }
 
     @Test
@@ -97,5 +109,39 @@ class AccessRulesTest {
                 new AccessRule("docs/**", List.of(), List.of("readers"), List.of("pull"))));
         assertThat(granted(rules, "anonymous", "docs/site")).containsExactly(Action.PULL);
         assertThat(granted(rules, "dave", "docs/site")).containsExactly(Action.PULL);
+    }
+
+    @Test
+    void aRuleWithANamespaceAppliesInThatNamespaceOnlyToNamesInsideIt() {
+        AccessRules rules = rules(false, GROUPS, List.of(
+                new AccessRule("app", List.of("alice"), List.of(), List.of("push"), "team-a")));
+        assertThat(granted(rules, "alice", "team-a", "app")).containsExactly(Action.PUSH);
+        assertThat(granted(rules, "alice", "team-b", "app")).isEmpty();
+        assertThat(granted(rules, "alice", "app")).isEmpty();
+        // The glob sees the name inside the namespace, not the prefix clients write before it.
+        assertThat(granted(rules, "alice", "team-a", "team-a/app")).isEmpty();
+    }
+
+    @Test
+    void aRuleWithoutANamespaceAppliesInTheDefaultNamespaceOnly() {
+        AccessRules rules = rules(false, GROUPS, ISSUE_RULES);
+        assertThat(granted(rules, "alice", "team-a/app")).contains(Action.PUSH);
+        assertThat(granted(rules, "alice", "team-a", "team-a/app")).isEmpty();
+        assertThat(granted(rules, "carol", "team-a", "anything")).isEmpty();
+    }
+
+    @Test
+    void aRuleForEveryNamespaceAppliesInEachOne() {
+        AccessRules rules = rules(false, GROUPS, List.of(
+                new AccessRule("**", List.of(), List.of("admins"), List.of("admin"), "*")));
+        assertThat(granted(rules, "carol", "team-a", "app")).containsExactlyInAnyOrder(Action.values());
+        assertThat(granted(rules, "carol", "team-b", "x/y")).containsExactlyInAnyOrder(Action.values());
+        assertThat(granted(rules, "carol", "x/y")).containsExactlyInAnyOrder(Action.values());
+    }
+
+    @Test
+    void anonymousPullHoldsInEveryNamespace() {
+        AccessRules rules = rules(true, GROUPS, List.of());
+        assertThat(granted(rules, "anonymous", "team-a", "app")).containsExactly(Action.PULL);
     }
 }

@@ -41,15 +41,19 @@ class GcCommandTest {
     }
 
     private Digest orphanBlob(int size) {
+        return orphanBlob(Namespace.DEFAULT, size);
+    }
+
+    private Digest orphanBlob(Namespace ns, int size) {
         Registry registry = Registry.open(new FilesystemStore(dir), BerthConfig.defaults(), Clock.systemUTC());
         RepositoryName repo = new RepositoryName("app");
         byte[] content = new byte[size];
         content[0] = 7;
         Digest digest = Digest.sha256(content);
-        UploadRecord upload = registry.uploads().start(Namespace.DEFAULT, repo, DigestAlgorithm.SHA256);
-        registry.uploads().complete(Namespace.DEFAULT, repo, upload.id(), digest,
+        UploadRecord upload = registry.uploads().start(ns, repo, DigestAlgorithm.SHA256);
+        registry.uploads().complete(ns, repo, upload.id(), digest,
                 new IncomingChunk(new ByteArrayInputStream(content), size, null));
-        registry.blobs().unlink(Namespace.DEFAULT, repo, digest);
+        registry.blobs().unlink(ns, repo, digest);
         return digest;
     }
 
@@ -129,5 +133,32 @@ class GcCommandTest {
     void aMalformedGraceIsAUsageError() {
         assertThat(berth("gc", "--grace", "soon", "--storage", dir.toString())).isEqualTo(Main.EXIT_USAGE);
         assertThat(err.toString()).contains("not a duration");
+    }
+
+    @Test
+    void everyConfiguredNamespaceIsCollectedUnlessOneIsNamed() throws IOException {
+        Namespace teamA = new Namespace("team-a");
+        Digest inDefault = orphanBlob(Namespace.DEFAULT, 300);
+        Digest inTeamA = orphanBlob(teamA, 400);
+        age(Duration.ofHours(3));
+        Path config = Files.writeString(dir.resolveSibling(dir.getFileName() + ".yaml"),
+                "namespaces: [{name: team-a, prefix: team-a}]\n");
+
+        assertThat(berth("gc", "--config", config.toString(), "--storage", dir.toString(), "--namespace", "team-a"))
+                .as(err.toString()).isZero();
+        assertThat(out.toString()).contains("namespace team-a: gc: scanned").doesNotContain("namespace default");
+        assertThat(Files.exists(dir.resolve(StorageLayout.blobData(teamA, inTeamA)))).isFalse();
+        assertThat(Files.exists(dir.resolve(StorageLayout.blobData(Namespace.DEFAULT, inDefault)))).isTrue();
+
+        assertThat(berth("gc", "--config", config.toString(), "--storage", dir.toString())).as(err.toString())
+                .isZero();
+        assertThat(out.toString()).contains("namespace default: gc: scanned");
+        assertThat(Files.exists(dir.resolve(StorageLayout.blobData(Namespace.DEFAULT, inDefault)))).isFalse();
+    }
+
+    @Test
+    void aNamespaceTheConfigurationLacksIsAUsageError() {
+        assertThat(berth("gc", "--storage", dir.toString(), "--namespace", "team-a")).isEqualTo(Main.EXIT_USAGE);
+        assertThat(err.toString()).contains("no namespace 'team-a'", "default");
     }
 }

@@ -47,8 +47,8 @@ class ScrubCommandTest {
         assertThat(berth("scrub", "--storage", dir.toString())).isZero();
 
         assertThat(out.toString().lines()).singleElement().asString()
-                .matches("sound: 1 blobs checked, 3 bytes hashed, 0 manifests checked, 0 corrupt, 0 missing,"
-                        + " 0 invalid, 0 quarantined, in [0-9.]+s");
+                .matches("namespace default: sound: 1 blobs checked, 3 bytes hashed, 0 manifests checked, 0 corrupt,"
+                        + " 0 missing, 0 invalid, 0 quarantined, in [0-9.]+s");
         assertThat(err.toString()).isEmpty();
     }
 
@@ -63,7 +63,7 @@ class ScrubCommandTest {
 
         assertThat(berth("scrub", "--storage", dir.toString())).isEqualTo(1);
         assertThat(out.toString().lines()).hasSize(2).first().asString()
-                .startsWith("corrupt blob " + digest + ": its 16 bytes hash to sha256:");
+                .startsWith("namespace default: corrupt blob " + digest + ": its 16 bytes hash to sha256:");
         assertThat(out.toString()).contains("NOT sound: 1 blobs checked, 16 bytes hashed").contains("1 corrupt");
         assertThat(file).exists();
 
@@ -77,9 +77,33 @@ class ScrubCommandTest {
         out.getBuffer().setLength(0);
         assertThat(berth("scrub", "--storage", dir.toString())).isEqualTo(1);
         assertThat(out.toString().lines().findFirst()).contains(
-                "missing blob " + digest + " in app: linked, but its bytes are missing");
+                "namespace default: missing blob " + digest + " in app: linked, but its bytes are missing");
         push("app", "some layer bytes".getBytes());
         assertThat(berth("scrub", "--storage", dir.toString())).isZero();
+    }
+
+    @Test
+    void everyConfiguredNamespaceIsScrubbedUnlessOneIsNamed() throws IOException {
+        Namespace teamA = new Namespace("team-a");
+        Digest digest = push(teamA, "app", "team-a's layer".getBytes());
+        try (RandomAccessFile f = new RandomAccessFile(dir.resolve(StorageLayout.blobData(teamA, digest)).toFile(),
+                "rw")) {
+            f.seek(2);
+            f.write('X');
+        }
+        push("app", "the default's layer".getBytes());
+        Path config = Files.writeString(dir.resolveSibling(dir.getFileName() + ".yaml"),
+                "namespaces: [{name: team-a, hosts: [a.example.com]}]\n");
+
+        assertThat(berth("scrub", "--config", config.toString(), "--storage", dir.toString())).isEqualTo(1);
+        assertThat(out.toString()).contains("namespace team-a: corrupt blob " + digest)
+                .contains("namespace team-a: NOT sound: 1 blobs checked")
+                .contains("namespace default: sound: 1 blobs checked");
+
+        out.getBuffer().setLength(0);
+        assertThat(berth("scrub", "--config", config.toString(), "--storage", dir.toString(),
+                "--namespace", "default")).isZero();
+        assertThat(out.toString()).doesNotContain("team-a");
     }
 
     @Test
@@ -97,11 +121,15 @@ class ScrubCommandTest {
     }
 
     private Digest push(String repo, byte[] content) {
+        return push(NS, repo, content);
+    }
+
+    private Digest push(Namespace ns, String repo, byte[] content) {
         FilesystemStore store = new FilesystemStore(dir);
         Registry registry = Registry.open(store, BerthConfig.defaults(), Clock.systemUTC());
         Digest digest = Digest.sha256(content);
-        UploadRecord upload = registry.uploads().start(NS, new RepositoryName(repo), DigestAlgorithm.SHA256);
-        registry.uploads().complete(NS, new RepositoryName(repo), upload.id(), digest,
+        UploadRecord upload = registry.uploads().start(ns, new RepositoryName(repo), DigestAlgorithm.SHA256);
+        registry.uploads().complete(ns, new RepositoryName(repo), upload.id(), digest,
                 new IncomingChunk(new ByteArrayInputStream(content), content.length, null));
         return digest;
     }

@@ -42,7 +42,7 @@ class ConfigKeysTest {
                 "4MiB", "reject", "true",
                 "off", "1h", "false", "24h", "off", "", "sample", "0.01",
                 "", "false", "false", "berth", "5m", "berth", "", "", "ES256", "", "", "", "10", "1m",
-                "", "", "");
+                "", "", "", "");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
             ConfigKey key = ConfigKeys.ALL.get(i);

@@ -12,7 +12,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -88,7 +90,11 @@ public final class RegistryUnderTest implements AutoCloseable {
         }
         Path root = null;
         try {
-            BerthConfig config = BerthConfig.defaults().withListen("127.0.0.1:0");
+            // A namespace beside the default one, chosen by a host name and a prefix the suite never uses: the suite
+            // runs on the default namespace with the routing between namespaces in the path of every request.
+            BerthConfig config = BerthConfig.defaults().withListen("127.0.0.1:0").withNamespaces(List.of(
+                    new BerthConfig.NamespaceSpec("elsewhere", List.of("elsewhere.invalid"), Optional.of("elsewhere"),
+                            "")));
             if ("filesystem".equalsIgnoreCase(System.getProperty("berth.conformance.storage", "memory"))) {
                 root = Files.createTempDirectory("berth-conformance-");
                 config = config.withStorage(new BerthConfig.Storage(BerthConfig.StorageDriver.FILESYSTEM,

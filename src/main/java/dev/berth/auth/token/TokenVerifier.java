@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Checks bearer tokens: the header's {@code alg} must be exactly the algorithm of the key its {@code kid} names
@@ -24,14 +25,22 @@ public final class TokenVerifier {
     static final String REFRESH_CLAIM = "berth_refresh";
 
     private final String issuer;
-    private final String audience;
+    private final Set<String> audiences;
     private final KeySet keys;
     private final Clock clock;
 
     /** Accepts tokens of {@code issuer} for {@code audience} signed by one of {@code keys}. */
     public TokenVerifier(String issuer, String audience, KeySet keys, Clock clock) {
+        this(issuer, Set.of(audience), keys, clock);
+    }
+
+    /**
+     * Accepts tokens of {@code issuer} naming at least one of {@code audiences} (one service per site), signed by
+     * one of {@code keys}.
+     */
+    public TokenVerifier(String issuer, Set<String> audiences, KeySet keys, Clock clock) {
         this.issuer = issuer;
-        this.audience = audience;
+        this.audiences = Set.copyOf(audiences);
         this.keys = keys;
         this.clock = clock;
     }
@@ -43,11 +52,12 @@ public final class TokenVerifier {
         if (!typ.equalsIgnoreCase("JWT")) {
             throw new InvalidTokenException("the token's typ is '" + typ + "', not JWT");
         }
-        JsonNode claims = verifiedClaims(parsed, audience);
+        JsonNode claims = verifiedClaims(parsed, audiences);
         if (claims.has(REFRESH_CLAIM)) {
             throw new InvalidTokenException("a refresh token is not an access token");
         }
-        return new VerifiedToken(subject(claims), access(claims.get("access")), instant(claims, "exp"));
+        List<String> accepted = audiences(claims.get("aud")).stream().filter(audiences::contains).toList();
+        return new VerifiedToken(subject(claims), access(claims.get("access")), instant(claims, "exp"), accepted);
     }
 
     /**
@@ -60,14 +70,14 @@ public final class TokenVerifier {
         if (!parsed.header().path("typ").asText("").equals(REFRESH_TYPE)) {
             throw new InvalidTokenException("not a refresh token");
         }
-        JsonNode claims = verifiedClaims(parsed, service);
+        JsonNode claims = verifiedClaims(parsed, Set.of(service));
         if (!claims.path(REFRESH_CLAIM).asBoolean(false)) {
             throw new InvalidTokenException("not a refresh token");
         }
         return subject(claims);
     }
 
-    private JsonNode verifiedClaims(Jws.Parsed parsed, String expectedAudience) throws InvalidTokenException {
+    private JsonNode verifiedClaims(Jws.Parsed parsed, Set<String> expectedAudiences) throws InvalidTokenException {
         JsonNode header = parsed.header();
         if (header.has("crit")) {
             throw new InvalidTokenException("the token names critical header parameters Berth does not know");
@@ -101,9 +111,10 @@ public final class TokenVerifier {
             throw new InvalidTokenException("the token was issued by '" + claims.path("iss").asText("")
                     + "', not by " + issuer);
         }
-        if (!audiences(claims.get("aud")).contains(expectedAudience)) {
+        if (audiences(claims.get("aud")).stream().noneMatch(expectedAudiences::contains)) {
             throw new InvalidTokenException("the token is for " + audiences(claims.get("aud")) + ", not for "
-                    + expectedAudience);
+                    + (expectedAudiences.size() == 1 ? expectedAudiences.iterator().next()
+                            : "one of " + new java.util.TreeSet<>(expectedAudiences)));
         }
         Instant now = clock.instant();
         // Access tokens must expire; refresh tokens do not (the spec), though one that names an expiry keeps it.
