@@ -17,29 +17,48 @@ import dev.berth.storage.S3Settings;
 import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
 import dev.berth.tls.ServerTls;
+import dev.berth.events.EndpointStats;
+import dev.berth.events.Notifier;
+import dev.berth.events.SourceRecord;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A running Berth: the store, the registry and the HTTP listener wired from one configuration.
  * The composition root; every other class receives its collaborators.
  */
 public final class BerthServer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(BerthServer.class);
+
     private final Server jetty;
     private final URI uri;
     private final ObjectStore backend;
     private final ScheduledGc scheduledGc;
     private final ServerTls tls;
+    private final Notifier events;
+    private final Duration shutdownTimeout;
 
-    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls,
+            Notifier events, Duration shutdownTimeout) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
         this.scheduledGc = scheduledGc;
         this.tls = tls;
+        this.events = events;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -60,16 +79,38 @@ public final class BerthServer implements AutoCloseable {
         AccessControl access = config.auth()
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
                 .orElseGet(OpenAccess::new);
-        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory));
-        jetty.start();
+        // The source of events names the port, known once the listener is bound; events come after that.
+        AtomicReference<SourceRecord> source = new AtomicReference<>(new SourceRecord("", ""));
+        Notifier events = Notifier.start(config.notifications(), source::get, Clock.systemUTC());
+        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory),
+                events);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            events.close(Instant.now());
+            throw e;
+        }
         tls.ifPresent(ServerTls::watch);
         URI uri = HttpServerFactory.boundUri(jetty);
+        if (events.active()) {
+            source.set(new SourceRecord(hostName() + ":" + uri.getPort(), UUID.randomUUID().toString()));
+        }
         BerthConfig.Gc gc = config.lifecycle().gc();
         ScheduledGc scheduledGc = gc.schedule()
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
-        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));
+        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null), events,
+                config.shutdown().timeout());
+    }
+
+    /** This machine's name, as events name their source; {@code localhost} when it has none that resolves. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**
@@ -110,16 +151,43 @@ public final class BerthServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Stops serving, then releases the backend's connections. */
+    /** What each event endpoint has delivered, dropped and retried so far. */
+    public List<EndpointStats> eventStats() {
+        return events.stats();
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections, lets the requests in flight finish and the queued events be
+     * delivered, together within {@code shutdown.timeout} (a request still running then is cut, and what it had not
+     * published stays unpublished; undelivered events are abandoned), then releases the backend's connections.
+     */
     @Override
     public void close() throws Exception {
+        Instant deadline = Instant.now().plus(shutdownTimeout);
+        GracefulHandler graceful = jetty.getDescendant(GracefulHandler.class);
+        long inFlight = graceful == null ? 0 : graceful.getCurrentRequestCount();
+        if (inFlight > 0) {
+            log.info("Berth stopping: finishing {} requests in flight (up to {} s)", inFlight,
+                    shutdownTimeout.toSeconds());
+        }
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            // Jetty reports requests that outlived the stop timeout as a failure of the stop; carry on closing.
+            log.warn("Berth stopping: the HTTP server did not stop cleanly: {}", e.toString());
+        }
+        long cut = graceful == null ? 0 : graceful.getCurrentRequestCount();
+        if (cut > 0) {
+            log.warn("Berth stopping: {} requests still unfinished after {} s were cut",
+                    cut, shutdownTimeout.toSeconds());
+        }
+        events.close(deadline);
         if (scheduledGc != null) {
             scheduledGc.close();
         }
         if (tls != null) {
             tls.close();
         }
-        jetty.stop();
         if (backend instanceof AutoCloseable closeable) {
             closeable.close();
         }

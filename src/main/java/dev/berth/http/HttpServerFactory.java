@@ -2,6 +2,7 @@ package dev.berth.http;
 
 import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
+import dev.berth.events.Notifier;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -27,12 +29,20 @@ public final class HttpServerFactory {
         return create(config, registry, access, Optional.empty());
     }
 
-    /**
-     * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
-     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
-     */
+    /** As below, reporting no events. */
     public static Server create(BerthConfig config, Registry registry, AccessControl access,
             Optional<SslContextFactory.Server> tls) {
+        return create(config, registry, access, tls, Notifier.none());
+    }
+
+    /**
+     * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
+     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without;
+     * completed actions are reported to {@code events}. Stopping it is graceful: it stops accepting, answers new
+     * requests on open connections with 503, and waits up to {@code shutdown.timeout} for the requests in flight.
+     */
+    public static Server create(BerthConfig config, Registry registry, AccessControl access,
+            Optional<SslContextFactory.Server> tls, Notifier events) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -49,11 +59,14 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
-        Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access);
-        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
-                .orElse(registryHandler));
+        Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access,
+                events);
+        Handler routes = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
+                .orElse(registryHandler);
+        // Counts the requests in flight, so that a stop waits for them (up to the stop timeout) instead of cutting them.
+        server.setHandler(new GracefulHandler(routes));
         server.setErrorHandler(new OciErrorHandler());
-        server.setStopTimeout(30_000);
+        server.setStopTimeout(config.shutdown().timeout().toMillis());
         return server;
     }
 

@@ -5,7 +5,10 @@ import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
 import dev.berth.auth.Challenge;
 import dev.berth.auth.Principal;
+import dev.berth.events.EventOrigin;
+import dev.berth.events.Notifier;
 import dev.berth.registry.BlobInfo;
+import dev.berth.registry.BlobStore;
 import dev.berth.registry.ChunkRange;
 import dev.berth.registry.ClientDisconnectedException;
 import dev.berth.registry.CorruptBlobException;
@@ -34,6 +37,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,12 +76,20 @@ public final class RegistryHandler extends Handler.Abstract {
     private final String publicUrl;
     private final boolean deleteEnabled;
     private final AccessControl access;
+    private final Notifier events;
 
     public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access) {
+        this(registry, publicUrl, deleteEnabled, access, Notifier.none());
+    }
+
+    /** A handler that reports what it completed to {@code events}. */
+    public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access,
+            Notifier events) {
         this.registry = registry;
         this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
         this.deleteEnabled = deleteEnabled;
         this.access = access;
+        this.events = events;
     }
 
     @Override
@@ -143,6 +155,7 @@ public final class RegistryHandler extends Handler.Abstract {
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
         Principal caller = access.authenticate(RequestCredentials.of(request));
+        request.setAttribute(EventOrigins.CALLER, caller);
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
@@ -196,6 +209,7 @@ public final class RegistryHandler extends Handler.Abstract {
             case "DELETE" -> {
                 requireDeleteEnabled();
                 registry.blobs().unlink(ns(), repo, digest);
+                emit(request, response, o -> events.blobDeleted(o, repo, digest));
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
@@ -227,7 +241,8 @@ public final class RegistryHandler extends Handler.Abstract {
         }
         response.setStatus(range.isPresent() ? 206 : 200);
         if (!body) {
-            response.write(true, null, callback);
+            response.write(true, null, get && events.active() ? onSuccess(callback,
+                    () -> emit(request, response, o -> events.blobPulled(o, repo, digest, blob.size()))) : callback);
             return;
         }
         try (in) {
@@ -248,6 +263,7 @@ public final class RegistryHandler extends Handler.Abstract {
             callback.failed(e);
             return;
         }
+        emit(request, response, o -> events.blobPulled(o, repo, digest, blob.size()));
         callback.succeeded();
     }
 
@@ -334,10 +350,12 @@ public final class RegistryHandler extends Handler.Abstract {
             // A mount needs pull on the source; without it the client gets an upload session, as from Distribution,
             // which says nothing about whether the source holds the blob.
             RepositoryName source = from == null ? null : new RepositoryName(from);
-            boolean mounted = source != null
-                    ? readable.test(source) && registry.blobs().mount(ns(), source, repo, digest)
-                    : registry.blobs().mountAny(ns(), repo, digest, readable);
-            if (mounted) {
+            Optional<BlobStore.Mount> mounted = source == null ? registry.blobs().mountAny(ns(), repo, digest, readable)
+                    : readable.test(source) ? registry.blobs().mount(ns(), source, repo, digest)
+                            .map(blob -> new BlobStore.Mount(source, blob)) : Optional.empty();
+            if (mounted.isPresent()) {
+                BlobStore.Mount done = mounted.get();
+                emit(request, response, o -> events.blobMounted(o, repo, digest, done.blob().size(), done.from()));
                 blobCreated(response, callback, request, repo, digest);
                 return;
             }
@@ -347,8 +365,9 @@ public final class RegistryHandler extends Handler.Abstract {
         if (digestParam != null) {
             Digest digest = digest(digestParam);
             UploadRecord record = registry.uploads().start(ns(), repo, digest.algorithm());
-            registry.uploads().complete(ns(), repo, record.id(), digest,
+            BlobInfo blob = registry.uploads().complete(ns(), repo, record.id(), digest,
                     new IncomingChunk(body(request), request.getLength(), null));
+            emit(request, response, o -> events.blobPushed(o, repo, digest, blob.size()));
             blobCreated(response, callback, request, repo, digest);
             return;
         }
@@ -374,8 +393,9 @@ public final class RegistryHandler extends Handler.Abstract {
                 Digest digest = digest(digestParam);
                 ChunkRange range = contentRange(request);
                 boolean hasBody = range != null || request.getLength() != 0;
-                registry.uploads().complete(ns(), repo, id, digest,
+                BlobInfo blob = registry.uploads().complete(ns(), repo, id, digest,
                         hasBody ? new IncomingChunk(body(request), request.getLength(), range) : null);
+                emit(request, response, o -> events.blobPushed(o, repo, digest, blob.size()));
                 blobCreated(response, callback, request, repo, digest);
             }
             case "DELETE" -> {
@@ -421,12 +441,21 @@ public final class RegistryHandler extends Handler.Abstract {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, info.mediaType());
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, info.size());
-                response.write(true, body == null ? null : ByteBuffer.wrap(body), callback);
+                Tag tag = Digest.looksLikeDigest(reference) ? null : new Tag(reference);
+                response.write(true, body == null ? null : ByteBuffer.wrap(body), body == null || !events.active()
+                        ? callback : onSuccess(callback, () -> emit(request, response, o -> events.manifestPulled(o,
+                                repo, info.digest(), info.mediaType(), info.size(), tag))));
             }
             case "PUT" -> putManifest(request, response, callback, repo, reference);
             case "DELETE" -> {
                 requireDeleteEnabled();
-                registry.manifests().delete(ns(), repo, reference);
+                List<Tag> deletedTags = registry.manifests().delete(ns(), repo, reference);
+                emit(request, response, o -> {
+                    if (Digest.looksLikeDigest(reference)) {
+                        events.manifestDeleted(o, repo, Digest.parse(reference));
+                    }
+                    deletedTags.forEach(tag -> events.tagDeleted(o, repo, tag));
+                });
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
@@ -452,6 +481,8 @@ public final class RegistryHandler extends Handler.Abstract {
         }
         ManifestStore.PutResult result = registry.manifests().put(ns(), repo, reference, body,
                 request.getHeaders().get(HttpHeader.CONTENT_TYPE), tags);
+        emit(request, response, o -> events.manifestPushed(o, repo, result.digest(), result.mediaType(), body.length,
+                result.tags()));
         var headers = response.getHeaders();
         headers.put(HttpHeader.LOCATION, base(request) + "/v2/" + repo + "/manifests/" + result.digest());
         headers.put("Docker-Content-Digest", result.digest().toString());
@@ -505,6 +536,29 @@ public final class RegistryHandler extends Handler.Abstract {
             response.getHeaders().put("OCI-Filters-Applied", "artifactType");
         }
         Responses.json(request, response, callback, 200, MediaTypes.OCI_INDEX, index);
+    }
+
+    // ---- events
+
+    /** Reports a completed action to the event endpoints; its origin is only described when some endpoint listens. */
+    private void emit(Request request, Response response, Consumer<EventOrigin> event) {
+        if (events.active()) {
+            event.accept(EventOrigins.of(request, response, base(request)));
+        }
+    }
+
+    /** {@code callback}, running {@code action} first once the response is written. */
+    private static Callback onSuccess(Callback callback, Runnable action) {
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                try {
+                    action.run();
+                } finally {
+                    super.succeeded();
+                }
+            }
+        };
     }
 
     // ---- request parsing
