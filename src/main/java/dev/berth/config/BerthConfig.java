@@ -483,6 +483,12 @@ public record BerthConfig(
                     repositories, actions, mediaTypes, newIgnoredActions, disabled);
         }
 
+        /** This endpoint switched off ({@code true}) or on. */
+        public NotificationEndpoint withDisabled(boolean newDisabled) {
+            return new NotificationEndpoint(name, url, headers, timeout, threshold, backoff, maxBackoff, queueSize,
+                    repositories, actions, ignoredMediaTypes, ignoredActions, newDisabled);
+        }
+
         /** This endpoint sending these extra headers. */
         public NotificationEndpoint withHeaders(Map<String, List<String>> newHeaders) {
             return new NotificationEndpoint(name, url, newHeaders, timeout, threshold, backoff, maxBackoff,
