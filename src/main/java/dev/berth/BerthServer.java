@@ -29,9 +29,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -170,16 +174,21 @@ public final class BerthServer implements AutoCloseable {
             log.info("Berth stopping: finishing {} requests in flight (up to {} s)", inFlight,
                     shutdownTimeout.toSeconds());
         }
+        // The graceful part done here rather than inside Jetty's stop, so the log can say what the timeout cut.
+        try {
+            Graceful.shutdown(jetty).get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Berth stopping: {} requests still running after {} s are cut; what they had not published stays"
+                    + " unpublished", graceful == null ? "some" : graceful.getCurrentRequestCount(),
+                    shutdownTimeout.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("Berth stopping: waiting for requests in flight failed: {}", e.getCause().toString());
+        }
+        jetty.setStopTimeout(0); // the wait is over: stop at once
         try {
             jetty.stop();
         } catch (Exception e) {
-            // Jetty reports requests that outlived the stop timeout as a failure of the stop; carry on closing.
             log.warn("Berth stopping: the HTTP server did not stop cleanly: {}", e.toString());
-        }
-        long cut = graceful == null ? 0 : graceful.getCurrentRequestCount();
-        if (cut > 0) {
-            log.warn("Berth stopping: {} requests still unfinished after {} s were cut",
-                    cut, shutdownTimeout.toSeconds());
         }
         events.close(deadline);
         if (scheduledGc != null) {
