@@ -23,12 +23,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A webhook receiver on loopback, as a registry's notification endpoint: it keeps every envelope POSTed to it, and
  * can answer the first few with 500 or hold every request until released.
  */
-final class EventReceiver implements AutoCloseable {
+public final class EventReceiver implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One POST as received: its headers (names in lower case) and its parsed body. */
-    record Delivery(Map<String, List<String>> headers, JsonNode envelope) {
-        String header(String name) {
+    public record Delivery(Map<String, List<String>> headers, JsonNode envelope) {
+        public String header(String name) {
             List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
             return values == null || values.isEmpty() ? null : values.get(0);
         }
@@ -42,7 +42,8 @@ final class EventReceiver implements AutoCloseable {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private final AtomicInteger waiting = new AtomicInteger();
 
-    EventReceiver() throws IOException {
+    /** A receiver listening on a free loopback port at {@code /hook}. */
+    public EventReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
         server.setExecutor(executor);
         server.createContext("/hook", this::handle);
@@ -50,42 +51,42 @@ final class EventReceiver implements AutoCloseable {
     }
 
     /** Where the receiver listens. */
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
     /** Answers the next {@code n} POSTs with 500, dropping what they carry. */
-    void failNext(int n) {
+    public void failNext(int n) {
         failuresLeft.set(n);
     }
 
     /** Holds every POST from now on until {@link #release()}. */
-    void hold() {
+    public void hold() {
         gate = new CountDownLatch(1);
     }
 
     /** Lets held POSTs (and later ones) through. */
-    void release() {
+    public void release() {
         gate.countDown();
     }
 
     /** POSTs held right now. */
-    int held() {
+    public int held() {
         return waiting.get();
     }
 
     /** Every POST received so far, acknowledged or not. */
-    int attempts() {
+    public int attempts() {
         return attempts.get();
     }
 
     /** The envelopes acknowledged with 200, in order. */
-    synchronized List<Delivery> deliveries() {
+    public synchronized List<Delivery> deliveries() {
         return List.copyOf(deliveries);
     }
 
     /** The events of every acknowledged envelope, in order. */
-    synchronized List<JsonNode> events() {
+    public synchronized List<JsonNode> events() {
         List<JsonNode> events = new ArrayList<>();
         for (Delivery delivery : deliveries) {
             delivery.envelope().get("events").forEach(events::add);
@@ -94,7 +95,7 @@ final class EventReceiver implements AutoCloseable {
     }
 
     /** Waits until at least {@code count} events arrived, then returns all of them; fails after {@code timeout}. */
-    List<JsonNode> awaitEvents(int count, Duration timeout) throws InterruptedException {
+    public List<JsonNode> awaitEvents(int count, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
         while (true) {
             List<JsonNode> events = events();
