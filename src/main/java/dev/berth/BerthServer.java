@@ -29,6 +29,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -174,9 +175,11 @@ public final class BerthServer implements AutoCloseable {
             log.info("Berth stopping: finishing {} requests in flight (up to {} s)", inFlight,
                     shutdownTimeout.toSeconds());
         }
-        // The graceful part done here rather than inside Jetty's stop, so the log can say what the timeout cut.
+        // The graceful part is done here rather than inside Jetty's stop, so the log can say what the timeout cut, and
+        // so the wait ends with the last request: idle connections are closed by the stop, not waited for.
+        CompletableFuture<Void> stopping = Graceful.shutdown(jetty); // stops accepting; new requests get 503
         try {
-            Graceful.shutdown(jetty).get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            (graceful == null ? stopping : graceful.shutdown()).get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             log.warn("Berth stopping: {} requests still running after {} s are cut; what they had not published stays"
                     + " unpublished", graceful == null ? "some" : graceful.getCurrentRequestCount(),

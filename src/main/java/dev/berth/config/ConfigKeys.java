@@ -168,7 +168,8 @@ public final class ConfigKeys {
                             + " threshold: 3, backoff: 1s, max-backoff: 1m, queue-size: 1000, repositories: [GLOB],"
                             + " actions: [pull, push, mount, delete], ignoredmediatypes: [TYPE],"
                             + " ignore: {mediatypes: [TYPE], actions: [ACTION]}, disabled: false}"
-                            + " that registry events are posted to, as Distribution's notifications; see docs/events.md",
+                            + " that registry events are posted to, as Distribution's notifications;"
+                            + " see docs/events.md",
                     (c, v) -> c.withNotifications(new Notifications(NotificationEndpoints.parse(v)))),
             new ConfigKey("shutdown.timeout",
                     "on SIGTERM, how long requests in flight may take to finish and queued events to be"

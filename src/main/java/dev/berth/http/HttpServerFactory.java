@@ -63,8 +63,12 @@ public final class HttpServerFactory {
                 events);
         Handler routes = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
                 .orElse(registryHandler);
-        // Counts the requests in flight, so that a stop waits for them (up to the stop timeout) instead of cutting them.
-        server.setHandler(new GracefulHandler(routes));
+        // Counts the requests in flight, so that a stop waits for them (up to the stop timeout) rather than cut them.
+        GracefulHandler graceful = new GracefulHandler(routes);
+        // Jetty shortens every connection's idle timeout to this once stopping; a second would cut an upload whose
+        // client pauses that long, so a pause is allowed as long as the whole stop.
+        graceful.setShutdownIdleTimeout(config.shutdown().timeout().toMillis());
+        server.setHandler(graceful);
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(config.shutdown().timeout().toMillis());
         return server;

@@ -41,7 +41,7 @@ class GracefulShutdownIT {
     /** 64 MiB at 2 MiB/s: half a minute, far beyond the shutdown timeout. */
     private static final long LONG_RATE = 2L * 1024 * 1024;
     private static final long SHORT = 1024 * 1024;
-    /** 1 MiB at 256 KiB/s: four seconds, within the shutdown timeout. */
+    /** 1 MiB at 256 KiB/s with a pause of 2 s halfway: six seconds, within the shutdown timeout. */
     private static final long SHORT_RATE = 256 * 1024;
     private static final Pattern BLOB_DATA = Pattern.compile(".*/blobs/(sha256|sha512)/[0-9a-f]{2}/([0-9a-f]+)/data");
 
@@ -78,7 +78,9 @@ class GracefulShutdownIT {
                                     HttpRequest.BodyPublishers.ofInputStream(() -> monolithic), LONG))
                             .build(), HttpResponse.BodyHandlers.ofString())), clients);
             URI shortUpload = registry.startUpload("graceful/app");
-            ThrottledInputStream shortChunk = new ThrottledInputStream(new SeededBytes(3, SHORT), SHORT_RATE);
+            // It pauses for longer than Jetty's usual idle timeout while stopping: a slow client is not cut for that.
+            ThrottledInputStream shortChunk = new ThrottledInputStream(new SeededBytes(3, SHORT), SHORT_RATE, SHORT / 2,
+                    Duration.ofSeconds(2));
             CompletableFuture<HttpResponse<String>> shortPatch = CompletableFuture.supplyAsync(
                     () -> call(() -> registry.patchChunk(shortUpload, 0, SHORT, () -> shortChunk)), clients);
             await("all three bodies are streaming", () -> longChunk.sent() > SHORT && monolithic.sent() > SHORT

@@ -52,7 +52,8 @@ class NotificationsIT {
             assertThat(manifest.get("tag").asText()).isEqualTo("v1");
             assertThat(manifest.get("url").asText())
                     .isEqualTo(berth.uri() + "/v2/e2e/events/manifests/" + image.manifest().digest());
-            assertThat(pushes).extracting(e -> e.get("request").get("useragent").asText()).allMatch(ua -> !ua.isEmpty());
+            assertThat(pushes).extracting(e -> e.get("request").get("useragent").asText())
+                    .allMatch(ua -> !ua.isEmpty());
             assertThat(pushes).extracting(e -> e.get("source").get("addr").asText())
                     .allMatch(addr -> addr.endsWith(":" + berth.port()));
 

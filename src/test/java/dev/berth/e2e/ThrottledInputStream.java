@@ -15,13 +15,22 @@ public final class ThrottledInputStream extends InputStream {
 
     private final InputStream in;
     private final long bytesPerSecond;
+    private final long pauseAt;
+    private final long pauseNanos;
     private final AtomicLong sent = new AtomicLong();
     private long started;
 
     /** {@code in}, at most {@code bytesPerSecond}. */
     public ThrottledInputStream(InputStream in, long bytesPerSecond) {
+        this(in, bytesPerSecond, Long.MAX_VALUE, java.time.Duration.ZERO);
+    }
+
+    /** {@code in}, at most {@code bytesPerSecond}, stopping for {@code pause} once {@code pauseAt} bytes are out. */
+    public ThrottledInputStream(InputStream in, long bytesPerSecond, long pauseAt, java.time.Duration pause) {
         this.in = in;
         this.bytesPerSecond = bytesPerSecond;
+        this.pauseAt = pauseAt;
+        this.pauseNanos = pause.toNanos();
     }
 
     /** The bytes read from this stream so far. */
@@ -40,8 +49,9 @@ public final class ThrottledInputStream extends InputStream {
         if (started == 0) {
             started = System.nanoTime();
         }
-        // Wait until the bytes sent so far are due at the rate, then hand out one more slice.
-        long dueNanos = started + sent.get() * 1_000_000_000L / bytesPerSecond;
+        // Wait until the bytes sent so far are due at the rate (plus the pause, once past it), then hand out a slice.
+        long dueNanos = started + sent.get() * 1_000_000_000L / bytesPerSecond
+                + (sent.get() >= pauseAt ? pauseNanos : 0);
         long waitNanos = dueNanos - System.nanoTime();
         if (waitNanos > 0) {
             try {
@@ -51,7 +61,8 @@ public final class ThrottledInputStream extends InputStream {
                 throw new InterruptedIOException("interrupted while throttling");
             }
         }
-        int n = in.read(buffer, offset, Math.min(length, SLICE));
+        long untilPause = pauseAt - sent.get();
+        int n = in.read(buffer, offset, (int) Math.min(Math.min(length, SLICE), untilPause > 0 ? untilPause : SLICE));
         if (n > 0) {
             sent.addAndGet(n);
         }

@@ -296,7 +296,7 @@ class NotificationsHttpTest {
         assertThat(events).hasSize(1);
         assertThat(events.get(0).get("target").get("digest").asText()).isEqualTo(digest);
         assertThat(receiver.attempts()).isEqualTo(4);
-        EndpointStats stats = berth.eventStats().get(0);
+        EndpointStats stats = awaitStats(berth, s -> s.delivered() == 1);
         assertThat(stats.failedAttempts()).isEqualTo(3);
         assertThat(stats.delivered()).isEqualTo(1);
         assertThat(stats.dropped()).isZero();
@@ -324,7 +324,8 @@ class NotificationsHttpTest {
         receiver.release();
         List<JsonNode> events = receiver.awaitEvents(held.pending(), WAIT);
         assertThat(events).hasSize(held.pending());
-        EndpointStats after = berth.eventStats().get(0);
+        // The receiver has the events a moment before Berth has its answers.
+        EndpointStats after = awaitStats(berth, s -> s.pending() == 0);
         assertThat(after.delivered()).isEqualTo(held.pending());
         assertThat(after.dropped()).isEqualTo(held.dropped());
     }
@@ -371,6 +372,19 @@ class NotificationsHttpTest {
         assertThat(receiver.events()).isEmpty();
         assertThat(berth.eventStats().get(0).dropped()).isEqualTo(3);
         assertThat(berth.eventStats().get(0).delivered()).isZero();
+    }
+
+    /** The first endpoint's counters once {@code condition} holds for them. */
+    private static EndpointStats awaitStats(BerthServer berth, java.util.function.Predicate<EndpointStats> condition)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(WAIT);
+        EndpointStats stats;
+        while (!condition.test(stats = berth.eventStats().get(0))) {
+            assertThat(Instant.now()).as("the endpoint's counters reach the expected state: %s", stats)
+                    .isBefore(deadline);
+            Thread.sleep(10);
+        }
+        return stats;
     }
 
     private static void awaitHeld(EventReceiver receiver) throws InterruptedException {
