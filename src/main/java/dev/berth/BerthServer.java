@@ -17,10 +17,26 @@ import dev.berth.storage.S3Settings;
 import dev.berth.storage.S3Store;
 import dev.berth.storage.SwiftStore;
 import dev.berth.tls.ServerTls;
+import dev.berth.events.EndpointStats;
+import dev.berth.events.Notifier;
+import dev.berth.events.SourceRecord;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.component.Graceful;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +54,18 @@ public final class BerthServer implements AutoCloseable {
     private final ObjectStore backend;
     private final ScheduledGc scheduledGc;
     private final ServerTls tls;
+    private final Notifier events;
+    private final Duration shutdownTimeout;
 
-    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls,
+            Notifier events, Duration shutdownTimeout) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
         this.scheduledGc = scheduledGc;
         this.tls = tls;
+        this.events = events;
+        this.shutdownTimeout = shutdownTimeout;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -66,16 +87,38 @@ public final class BerthServer implements AutoCloseable {
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC(),
                         registry.namespaces()))
                 .orElseGet(OpenAccess::new);
-        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory));
-        jetty.start();
+        // The source of events names the port, known once the listener is bound; events come after that.
+        AtomicReference<SourceRecord> source = new AtomicReference<>(new SourceRecord("", ""));
+        Notifier events = Notifier.start(config.notifications(), source::get, Clock.systemUTC());
+        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory),
+                events);
+        try {
+            jetty.start();
+        } catch (Exception e) {
+            events.close(Instant.now());
+            throw e;
+        }
         tls.ifPresent(ServerTls::watch);
         URI uri = HttpServerFactory.boundUri(jetty);
+        if (events.active()) {
+            source.set(new SourceRecord(hostName() + ":" + uri.getPort(), UUID.randomUUID().toString()));
+        }
         BerthConfig.Gc gc = config.lifecycle().gc();
         ScheduledGc scheduledGc = gc.schedule()
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), registry.namespaces().all(),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
-        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));
+        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null), events,
+                config.shutdown().timeout());
+    }
+
+    /** This machine's name, as events name their source; {@code localhost} when it has none that resolves. */
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "localhost";
+        }
     }
 
     /**
@@ -130,16 +173,50 @@ public final class BerthServer implements AutoCloseable {
         jetty.join();
     }
 
-    /** Stops serving, then releases the backend's connections. */
+    /** What each event endpoint has delivered, dropped and retried so far. */
+    public List<EndpointStats> eventStats() {
+        return events.stats();
+    }
+
+    /**
+     * Stops gracefully: stops accepting connections, lets the requests in flight finish and the queued events be
+     * delivered, together within {@code shutdown.timeout} (a request still running then is cut, and what it had not
+     * published stays unpublished; undelivered events are abandoned), then releases the backend's connections.
+     */
     @Override
     public void close() throws Exception {
+        Instant deadline = Instant.now().plus(shutdownTimeout);
+        GracefulHandler graceful = jetty.getDescendant(GracefulHandler.class);
+        long inFlight = graceful == null ? 0 : graceful.getCurrentRequestCount();
+        if (inFlight > 0) {
+            log.info("Berth stopping: finishing {} requests in flight (up to {} s)", inFlight,
+                    shutdownTimeout.toSeconds());
+        }
+        // The graceful part is done here rather than inside Jetty's stop, so the log can say what the timeout cut, and
+        // so the wait ends with the last request: idle connections are closed by the stop, not waited for.
+        CompletableFuture<Void> stopping = Graceful.shutdown(jetty); // stops accepting; new requests get 503
+        try {
+            (graceful == null ? stopping : graceful.shutdown()).get(shutdownTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("Berth stopping: {} requests still running after {} s are cut; what they had not published stays"
+                    + " unpublished", graceful == null ? "some" : graceful.getCurrentRequestCount(),
+                    shutdownTimeout.toSeconds());
+        } catch (ExecutionException e) {
+            log.warn("Berth stopping: waiting for requests in flight failed: {}", e.getCause().toString());
+        }
+        jetty.setStopTimeout(0); // the wait is over: stop at once
+        try {
+            jetty.stop();
+        } catch (Exception e) {
+            log.warn("Berth stopping: the HTTP server did not stop cleanly: {}", e.toString());
+        }
+        events.close(deadline);
         if (scheduledGc != null) {
             scheduledGc.close();
         }
         if (tls != null) {
             tls.close();
         }
-        jetty.stop();
         if (backend instanceof AutoCloseable closeable) {
             closeable.close();
         }

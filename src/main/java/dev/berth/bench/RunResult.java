@@ -25,7 +25,7 @@ public record RunResult(
             long nanos, long bytes, Latencies latencies, String firstError) {
         double seconds = Math.max(nanos, 1) / 1e9;
         return new RunResult(scenario.id(), size == null ? "" : size.label(), size == null ? 0 : size.bytes(),
-                concurrency, operations, errors, requests, round(seconds, 3), bytes, round(operations / seconds, 1),
+                concurrency, operations, errors, requests, round(seconds, 6), bytes, round(operations / seconds, 1),
                 round(requests / seconds, 1), round(bytes / seconds / 1e6, 1), latencies.summary(), firstError);
     }
 

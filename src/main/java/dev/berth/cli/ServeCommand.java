@@ -91,9 +91,11 @@ final class ServeCommand implements Callable<Integer> {
     /** The default runner: starts the server, logs where it is, and waits until it stops. */
     static int serveUntilStopped(BerthConfig config) throws Exception {
         BerthServer server = BerthServer.start(config);
+        // SIGTERM (and SIGINT) run this hook: the server stops gracefully within shutdown.timeout, then the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.close();
+                log.info("Berth stopped");
             } catch (Exception e) {
                 log.warn("Berth did not stop cleanly", e);
             }
@@ -144,7 +146,8 @@ final class ServeCommand implements Callable<Integer> {
             lines.addAll(wrap(section.description(), "      ", HELP_WIDTH));
         }
         lines.add("");
-        lines.add("Durations are written 30s, 5m, 24h, 7d; sizes 1024 (bytes), 512KiB, 4MiB, 1GiB.");
+        lines.add("Durations are written 500ms, 30s, 5m, 24h, 7d;");
+        lines.add("sizes 1024 (bytes), 512KiB, 4MiB, 1GiB.");
         lines.add("The ./berth launcher also reads BERTH_JAVA (the java to run) and");
         lines.add("BERTH_JAVA_OPTS (JVM options, replacing its default -Xmx512m -XX:+UseSerialGC).");
         // Help text goes through String.format: a literal % in a description must be doubled.

@@ -24,6 +24,8 @@ import java.util.OptionalInt;
  * @param auth access control; empty: every caller may do everything (the {@code auth} section switches it on)
  * @param tls the TLS listener's certificates; empty: plain HTTP
  * @param namespaces the isolated registries served besides the default namespace; empty: only the default
+ * @param notifications the webhook endpoints that registry events are sent to
+ * @param shutdown how Berth stops
  */
 public record BerthConfig(
         String listen,
@@ -36,7 +38,9 @@ public record BerthConfig(
         VerifyOnRead verifyOnRead,
         Optional<Auth> auth,
         Optional<Tls> tls,
-        List<NamespaceSpec> namespaces) {
+        List<NamespaceSpec> namespaces,
+        Notifications notifications,
+        Shutdown shutdown) {
 
     public BerthConfig {
         namespaces = List.copyOf(namespaces);
@@ -45,7 +49,8 @@ public record BerthConfig(
     /** A configuration that serves the default namespace only. */
     public BerthConfig(String listen, String publicUrl, Storage storage, Limits limits, Validation validation,
             Delete delete, Lifecycle lifecycle, VerifyOnRead verifyOnRead, Optional<Auth> auth, Optional<Tls> tls) {
-        this(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls, List.of());
+        this(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls, List.of(),
+                Notifications.none(), new Shutdown(Duration.ofSeconds(30)));
     }
 
     /**
@@ -442,6 +447,107 @@ public record BerthConfig(
         }
     }
 
+
+    /**
+     * Webhooks: the endpoints that registry events (push, pull, mount, delete) are posted to, in the envelope of
+     * Distribution's notifications.
+     *
+     * @param endpoints each with its own queue, retries and filters; empty: no events are sent
+     */
+    public record Notifications(List<NotificationEndpoint> endpoints) {
+        public Notifications {
+            endpoints = List.copyOf(endpoints);
+        }
+
+        /** No endpoints. */
+        public static Notifications none() {
+            return new Notifications(List.of());
+        }
+    }
+
+    /**
+     * One webhook endpoint, in the shape of Distribution's {@code notifications.endpoints} entries plus Berth's
+     * filters, queue size and backoff cap.
+     *
+     * @param name names the endpoint in logs; unique
+     * @param url where envelopes are POSTed (http or https)
+     * @param headers extra request headers, each with one or more values (such as {@code Authorization})
+     * @param timeout how long one delivery may take before it counts as failed
+     * @param threshold failures in a row that are retried at once before deliveries back off
+     * @param backoff the first wait once backing off; it doubles with each further failure
+     * @param maxBackoff the longest wait between two attempts
+     * @param queueSize events waiting for delivery beyond this are dropped, never blocking a request
+     * @param repositories globs of the repositories whose events are sent; empty: every repository
+     * @param actions the actions sent ({@code pull}, {@code push}, {@code mount}, {@code delete}); empty: all
+     * @param ignoredMediaTypes events whose target has one of these media types are not sent
+     * @param ignoredActions events with one of these actions are not sent
+     * @param disabled true: configured but sends nothing
+     */
+    public record NotificationEndpoint(String name, String url, Map<String, List<String>> headers,
+            Duration timeout, int threshold, Duration backoff, Duration maxBackoff, int queueSize,
+            List<String> repositories, List<String> actions, List<String> ignoredMediaTypes,
+            List<String> ignoredActions, boolean disabled) {
+        public NotificationEndpoint {
+            Map<String, List<String>> copy = new LinkedHashMap<>();
+            headers.forEach((header, values) -> copy.put(header, List.copyOf(values)));
+            headers = Collections.unmodifiableMap(copy);
+            repositories = List.copyOf(repositories);
+            actions = List.copyOf(actions);
+            ignoredMediaTypes = List.copyOf(ignoredMediaTypes);
+            ignoredActions = List.copyOf(ignoredActions);
+        }
+
+        /** An endpoint at {@code url} with the defaults for everything else and no filters. */
+        public static NotificationEndpoint to(String name, String url) {
+            return new NotificationEndpoint(name, url, Map.of(), Duration.ofSeconds(5), 3, Duration.ofSeconds(1),
+                    Duration.ofMinutes(1), 1000, List.of(), List.of(), List.of(), List.of(), false);
+        }
+
+        /** This endpoint with other retry timing. */
+        public NotificationEndpoint withRetries(int newThreshold, Duration newBackoff, Duration newMaxBackoff) {
+            return new NotificationEndpoint(name, url, headers, timeout, newThreshold, newBackoff, newMaxBackoff,
+                    queueSize, repositories, actions, ignoredMediaTypes, ignoredActions, disabled);
+        }
+
+        /** This endpoint with another queue size. */
+        public NotificationEndpoint withQueueSize(int newQueueSize) {
+            return new NotificationEndpoint(name, url, headers, timeout, threshold, backoff, maxBackoff,
+                    newQueueSize, repositories, actions, ignoredMediaTypes, ignoredActions, disabled);
+        }
+
+        /** This endpoint sending only the events of these repositories and actions (empty lists: all). */
+        public NotificationEndpoint withFilters(List<String> newRepositories, List<String> newActions) {
+            return new NotificationEndpoint(name, url, headers, timeout, threshold, backoff, maxBackoff, queueSize,
+                    newRepositories, newActions, ignoredMediaTypes, ignoredActions, disabled);
+        }
+
+        /** This endpoint ignoring these media types and actions. */
+        public NotificationEndpoint withIgnored(List<String> mediaTypes, List<String> newIgnoredActions) {
+            return new NotificationEndpoint(name, url, headers, timeout, threshold, backoff, maxBackoff, queueSize,
+                    repositories, actions, mediaTypes, newIgnoredActions, disabled);
+        }
+
+        /** This endpoint switched off ({@code true}) or on. */
+        public NotificationEndpoint withDisabled(boolean newDisabled) {
+            return new NotificationEndpoint(name, url, headers, timeout, threshold, backoff, maxBackoff, queueSize,
+                    repositories, actions, ignoredMediaTypes, ignoredActions, newDisabled);
+        }
+
+        /** This endpoint sending these extra headers. */
+        public NotificationEndpoint withHeaders(Map<String, List<String>> newHeaders) {
+            return new NotificationEndpoint(name, url, newHeaders, timeout, threshold, backoff, maxBackoff,
+                    queueSize, repositories, actions, ignoredMediaTypes, ignoredActions, disabled);
+        }
+    }
+
+    /**
+     * How Berth stops on SIGTERM.
+     *
+     * @param timeout how long requests in flight may take to finish, and queued events to be delivered, before
+     *     Berth exits anyway
+     */
+    public record Shutdown(Duration timeout) {}
+
     /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}, one namespace. */
     public static BerthConfig defaults() {
         return new BerthConfig("localhost:5000", "",
@@ -452,72 +558,84 @@ public record BerthConfig(
                 new Lifecycle(new Gc(Optional.empty(), Duration.ofHours(1), false),
                         new Uploads(Duration.ofHours(24)), new Tags(Optional.empty()), List.of()),
                 new VerifyOnRead(VerifyPolicy.SAMPLE, 0.01),
-                Optional.empty(), Optional.empty());
+                Optional.empty(), Optional.empty(), List.of(), Notifications.none(), new Shutdown(Duration.ofSeconds(30)));
     }
 
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
         return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
     public BerthConfig withPublicUrl(String url) {
         return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls,
-                namespaces);
+                namespaces, notifications, shutdown);
     }
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
         return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
         return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
         return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with another lifecycle section. */
     public BerthConfig withLifecycle(Lifecycle newLifecycle) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with access control ({@code Optional.empty()}: off). */
     public BerthConfig withAuth(Optional<Auth> newAuth) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                newAuth, tls, namespaces);
+                newAuth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with a TLS section ({@code Optional.empty()}: plain HTTP). */
     public BerthConfig withTls(Optional<Tls> newTls) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, newTls, namespaces);
+                auth, newTls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with another verify-on-read section. */
     public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead,
-                auth, tls, namespaces);
+                auth, tls, namespaces, notifications, shutdown);
     }
 
     /** This configuration with other namespaces besides the default. */
     public BerthConfig withNamespaces(List<NamespaceSpec> newNamespaces) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, newNamespaces);
+                auth, tls, newNamespaces, notifications, shutdown);
+    }
+
+    /** This configuration with other notification endpoints. */
+    public BerthConfig withNotifications(Notifications newNotifications) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls, namespaces, newNotifications, shutdown);
+    }
+
+    /** This configuration with another shutdown section. */
+    public BerthConfig withShutdown(Shutdown newShutdown) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls, namespaces, notifications, newShutdown);
     }
 }

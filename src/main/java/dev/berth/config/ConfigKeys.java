@@ -6,6 +6,8 @@ import dev.berth.config.BerthConfig.Filesystem;
 import dev.berth.config.BerthConfig.Gc;
 import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
+import dev.berth.config.BerthConfig.Notifications;
+import dev.berth.config.BerthConfig.Shutdown;
 import dev.berth.config.BerthConfig.Tags;
 import dev.berth.config.BerthConfig.Tls;
 import dev.berth.config.BerthConfig.LoginLimit;
@@ -161,6 +163,18 @@ public final class ConfigKeys {
                     (a, v) -> a.withLoginLimit(new LoginLimit(positiveInt(v), a.loginLimit().window()))),
             authKey("login-limit.window", "the window failed logins are counted in, e.g. 1m",
                     (a, v) -> a.withLoginLimit(new LoginLimit(a.loginLimit().failures(), positive(v)))),
+            new ConfigKey("notifications.endpoints",
+                    "a list of webhook endpoints {name: NAME, url: URL, headers: {NAME: [VALUE]}, timeout: 5s,"
+                            + " threshold: 3, backoff: 1s, max-backoff: 1m, queue-size: 1000, repositories: [GLOB],"
+                            + " actions: [pull, push, mount, delete], ignoredmediatypes: [TYPE],"
+                            + " ignore: {mediatypes: [TYPE], actions: [ACTION]}, disabled: false}"
+                            + " that registry events are posted to, as Distribution's notifications;"
+                            + " see docs/events.md",
+                    (c, v) -> c.withNotifications(new Notifications(NotificationEndpoints.parse(v)))),
+            new ConfigKey("shutdown.timeout",
+                    "on SIGTERM, how long requests in flight may take to finish and queued events to be"
+                            + " delivered before Berth exits anyway, e.g. 30s",
+                    (c, v) -> c.withShutdown(new Shutdown(positive(v)))),
             tlsKey("cert", "PEM certificate chain of the TLS listener, the server's certificate first;"
                     + " re-read when it changes", (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
             tlsKey("key", "PEM private key of tls.cert, unencrypted: PKCS#8 (BEGIN PRIVATE KEY), EC or RSA;"
@@ -186,7 +200,8 @@ public final class ConfigKeys {
                     (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults)))));
 
     /** Keys whose value is a list in the file, written as YAML flow text in the environment. */
-    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules", "namespaces");
+    static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules", "namespaces",
+            "notifications.endpoints");
 
     private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
         return new ConfigKey("storage.s3." + name, description,

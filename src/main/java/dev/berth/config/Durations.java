@@ -6,14 +6,14 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Durations as configuration writes them: a whole number and one unit, {@code 30s}, {@code 5m}, {@code 24h},
- * {@code 7d}; keys that can be switched off also take {@code off}.
+ * Durations as configuration writes them: a whole number and one unit, {@code 500ms}, {@code 30s}, {@code 5m},
+ * {@code 24h}, {@code 7d}; keys that can be switched off also take {@code off}.
  */
 public final class Durations {
     // One number, one unit: "1h30m" or "1.5h" would be easy to misread, and "90m" says the same thing.
     // Bare numbers are refused because "10" could mean seconds or minutes depending on who wrote it.
-    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})([smhd])");
-    private static final String HINT = "write e.g. 30s, 5m, 24h, 7d";
+    private static final Pattern FORM = Pattern.compile("([0-9]{1,12})(ms|[smhd])");
+    private static final String HINT = "write e.g. 500ms, 30s, 5m, 24h, 7d";
 
     private Durations() {}
 
@@ -26,6 +26,7 @@ public final class Durations {
         long amount = Long.parseLong(m.group(1));
         try {
             return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
                 case "s" -> Duration.ofSeconds(amount);
                 case "m" -> Duration.ofMinutes(amount);
                 case "h" -> Duration.ofHours(amount);

@@ -2,6 +2,7 @@ package dev.berth.http;
 
 import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
+import dev.berth.events.Notifier;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import java.util.Optional;
@@ -15,6 +16,7 @@ import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
@@ -27,12 +29,20 @@ public final class HttpServerFactory {
         return create(config, registry, access, Optional.empty());
     }
 
-    /**
-     * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
-     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
-     */
+    /** As below, reporting no events. */
     public static Server create(BerthConfig config, Registry registry, AccessControl access,
             Optional<SslContextFactory.Server> tls) {
+        return create(config, registry, access, tls, Notifier.none());
+    }
+
+    /**
+     * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
+     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without;
+     * completed actions are reported to {@code events}. Stopping it is graceful: it stops accepting, answers new
+     * requests on open connections with 503, and waits up to {@code shutdown.timeout} for the requests in flight.
+     */
+    public static Server create(BerthConfig config, Registry registry, AccessControl access,
+            Optional<SslContextFactory.Server> tls, Notifier events) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -55,11 +65,17 @@ public final class HttpServerFactory {
             case S3, SWIFT -> false;
         };
         Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access,
-                threads, localStore);
-        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler, threads))
-                .orElse(registryHandler));
+                threads, localStore, events);
+        Handler routes = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler, threads))
+                .orElse(registryHandler);
+        // Counts the requests in flight, so that a stop waits for them (up to the stop timeout) rather than cut them.
+        GracefulHandler graceful = new GracefulHandler(routes);
+        // Jetty shortens every connection's idle timeout to this once stopping; a second would cut an upload whose
+        // client pauses that long, so a pause is allowed as long as the whole stop.
+        graceful.setShutdownIdleTimeout(config.shutdown().timeout().toMillis());
+        server.setHandler(graceful);
         server.setErrorHandler(new OciErrorHandler());
-        server.setStopTimeout(30_000);
+        server.setStopTimeout(config.shutdown().timeout().toMillis());
         return server;
     }
 

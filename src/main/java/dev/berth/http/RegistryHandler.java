@@ -5,7 +5,10 @@ import dev.berth.auth.AccessControl;
 import dev.berth.auth.Action;
 import dev.berth.auth.Challenge;
 import dev.berth.auth.Principal;
+import dev.berth.events.EventOrigin;
+import dev.berth.events.Notifier;
 import dev.berth.registry.BlobInfo;
+import dev.berth.registry.BlobStore;
 import dev.berth.registry.ChunkRange;
 import dev.berth.registry.ClientDisconnectedException;
 import dev.berth.registry.CorruptBlobException;
@@ -38,6 +41,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,14 +83,16 @@ public final class RegistryHandler extends Handler.Abstract {
     private final AccessControl access;
     private final Executor blockingWork;
     private final boolean inlineManifestReads;
+    private final Notifier events;
 
     /**
      * @param blockingWork runs requests that may block (bodies, store round trips, password checks)
      * @param inlineManifestReads whether anonymous manifest reads may run on the thread that parsed them: only for a
      *     store whose reads are local system calls of microseconds (filesystem, memory), never across a network
+     * @param events told what the handler completed (pushes, pulls, mounts, deletes)
      */
     public RegistryHandler(Registry registry, String publicUrl, boolean deleteEnabled, AccessControl access,
-            Executor blockingWork, boolean inlineManifestReads) {
+            Executor blockingWork, boolean inlineManifestReads, Notifier events) {
         this.registry = registry;
         this.namespaces = registry.namespaces();
         this.publicUrl = publicUrl == null ? "" : publicUrl.replaceAll("/+$", "");
@@ -94,6 +100,7 @@ public final class RegistryHandler extends Handler.Abstract {
         this.access = access;
         this.blockingWork = blockingWork;
         this.inlineManifestReads = inlineManifestReads;
+        this.events = events;
     }
 
     /**
@@ -195,6 +202,7 @@ public final class RegistryHandler extends Handler.Abstract {
         String method = request.getMethod();
         // The authorization hook: who calls, then each route below asks for the action it needs.
         Principal caller = access.authenticate(RequestCredentials.of(request), site);
+        request.setAttribute(EventOrigins.CALLER, caller);
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
             only(method, "GET", "HEAD");
@@ -251,6 +259,7 @@ public final class RegistryHandler extends Handler.Abstract {
             case "DELETE" -> {
                 requireDeleteEnabled();
                 registry.blobs().unlink(repo.namespace(), repo.name(), digest);
+                emit(request, response, o -> events.blobDeleted(o, repo.clientName(), digest));
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
@@ -282,7 +291,8 @@ public final class RegistryHandler extends Handler.Abstract {
         }
         response.setStatus(range.isPresent() ? 206 : 200);
         if (!body) {
-            response.write(true, null, callback);
+            response.write(true, null, get && events.active() ? onSuccess(callback,
+                    () -> emit(request, response, o -> events.blobPulled(o, repo.clientName(), digest, blob.size()))) : callback);
             return;
         }
         try (in) {
@@ -303,6 +313,7 @@ public final class RegistryHandler extends Handler.Abstract {
             callback.failed(e);
             return;
         }
+        emit(request, response, o -> events.blobPulled(o, repo.clientName(), digest, blob.size()));
         callback.succeeded();
     }
 
@@ -395,12 +406,17 @@ public final class RegistryHandler extends Handler.Abstract {
             // which says nothing about whether the source holds the blob. So does a source in another namespace:
             // namespaces share nothing, not even whether one of them holds a digest.
             RepositoryAddress source = from == null ? null : namespaces.address(repo.site(), new RepositoryName(from));
-            boolean mounted = source != null
-                    ? source.namespace().equals(repo.namespace()) && readable.test(source)
-                            && registry.blobs().mount(repo.namespace(), source.name(), repo.name(), digest)
-                    : registry.blobs().mountAny(repo.namespace(), repo.name(), digest,
-                            holder -> readable.test(repo.sibling(holder)));
-            if (mounted) {
+            Optional<BlobStore.Mount> mounted = source == null
+                    ? registry.blobs().mountAny(repo.namespace(), repo.name(), digest,
+                            holder -> readable.test(repo.sibling(holder)))
+                    : source.namespace().equals(repo.namespace()) && readable.test(source)
+                            ? registry.blobs().mount(repo.namespace(), source.name(), repo.name(), digest)
+                                    .map(blob -> new BlobStore.Mount(source.name(), blob))
+                            : Optional.empty();
+            if (mounted.isPresent()) {
+                BlobStore.Mount done = mounted.get();
+                emit(request, response, o -> events.blobMounted(o, repo.clientName(), digest, done.blob().size(),
+                        repo.sibling(done.from()).clientName()));
                 blobCreated(response, callback, request, repo, digest);
                 return;
             }
@@ -410,8 +426,9 @@ public final class RegistryHandler extends Handler.Abstract {
         if (digestParam != null) {
             Digest digest = digest(digestParam);
             UploadRecord record = registry.uploads().start(repo.namespace(), repo.name(), digest.algorithm());
-            registry.uploads().complete(repo.namespace(), repo.name(), record.id(), digest,
+            BlobInfo blob = registry.uploads().complete(repo.namespace(), repo.name(), record.id(), digest,
                     new IncomingChunk(body(request), request.getLength(), null));
+            emit(request, response, o -> events.blobPushed(o, repo.clientName(), digest, blob.size()));
             blobCreated(response, callback, request, repo, digest);
             return;
         }
@@ -437,8 +454,9 @@ public final class RegistryHandler extends Handler.Abstract {
                 Digest digest = digest(digestParam);
                 ChunkRange range = contentRange(request);
                 boolean hasBody = range != null || request.getLength() != 0;
-                registry.uploads().complete(repo.namespace(), repo.name(), id, digest,
+                BlobInfo blob = registry.uploads().complete(repo.namespace(), repo.name(), id, digest,
                         hasBody ? new IncomingChunk(body(request), request.getLength(), range) : null);
+                emit(request, response, o -> events.blobPushed(o, repo.clientName(), digest, blob.size()));
                 blobCreated(response, callback, request, repo, digest);
             }
             case "DELETE" -> {
@@ -484,12 +502,21 @@ public final class RegistryHandler extends Handler.Abstract {
                 response.setStatus(200);
                 response.getHeaders().put(HttpHeader.CONTENT_TYPE, info.mediaType());
                 response.getHeaders().put(HttpHeader.CONTENT_LENGTH, info.size());
-                response.write(true, body == null ? null : ByteBuffer.wrap(body), callback);
+                Tag tag = Digest.looksLikeDigest(reference) ? null : new Tag(reference);
+                response.write(true, body == null ? null : ByteBuffer.wrap(body), body == null || !events.active()
+                        ? callback : onSuccess(callback, () -> emit(request, response, o -> events.manifestPulled(o,
+                                repo.clientName(), info.digest(), info.mediaType(), info.size(), tag))));
             }
             case "PUT" -> putManifest(request, response, callback, repo, reference);
             case "DELETE" -> {
                 requireDeleteEnabled();
-                registry.manifests().delete(repo.namespace(), repo.name(), reference);
+                List<Tag> deletedTags = registry.manifests().delete(repo.namespace(), repo.name(), reference);
+                emit(request, response, o -> {
+                    if (Digest.looksLikeDigest(reference)) {
+                        events.manifestDeleted(o, repo.clientName(), Digest.parse(reference));
+                    }
+                    deletedTags.forEach(tag -> events.tagDeleted(o, repo.clientName(), tag));
+                });
                 Responses.empty(response, callback, 202);
             }
             default -> throw notAllowed(request.getMethod());
@@ -515,6 +542,8 @@ public final class RegistryHandler extends Handler.Abstract {
         }
         ManifestStore.PutResult result = registry.manifests().put(repo.namespace(), repo.name(), reference, body,
                 request.getHeaders().get(HttpHeader.CONTENT_TYPE), tags);
+        emit(request, response, o -> events.manifestPushed(o, repo.clientName(), result.digest(), result.mediaType(), body.length,
+                result.tags()));
         var headers = response.getHeaders();
         headers.put(HttpHeader.LOCATION, base(request, repo.site()) + "/v2/" + repo + "/manifests/" + result.digest());
         headers.put("Docker-Content-Digest", result.digest().toString());
@@ -576,6 +605,30 @@ public final class RegistryHandler extends Handler.Abstract {
             response.getHeaders().put("OCI-Filters-Applied", "artifactType");
         }
         Responses.json(request, response, callback, 200, MediaTypes.OCI_INDEX, index);
+    }
+
+    // ---- events
+
+    /** Reports a completed action to the event endpoints; its origin is only described when some endpoint listens. */
+    private void emit(Request request, Response response, Consumer<EventOrigin> event) {
+        if (events.active()) {
+            event.accept(EventOrigins.of(request, response,
+                    base(request, namespaces.site(request.getHttpURI().getHost()))));
+        }
+    }
+
+    /** {@code callback}, running {@code action} first once the response is written. */
+    private static Callback onSuccess(Callback callback, Runnable action) {
+        return new Callback.Nested(callback) {
+            @Override
+            public void succeeded() {
+                try {
+                    action.run();
+                } finally {
+                    super.succeeded();
+                }
+            }
+        };
     }
 
     // ---- request parsing

@@ -142,32 +142,43 @@ public final class BlobStore {
         return result;
     }
 
-    /** Links a blob of {@code from} into {@code to}; false when {@code from} does not have it. */
-    public boolean mount(Namespace ns, RepositoryName from, RepositoryName to, Digest digest) {
+    /** Links a blob of {@code from} into {@code to}; the blob mounted, or empty when {@code from} does not have it. */
+    public Optional<BlobInfo> mount(Namespace ns, RepositoryName from, RepositoryName to, Digest digest) {
         if (stat(ns, from, digest).isEmpty()) {
-            return false;
+            return Optional.empty();
         }
         link(ns, to, digest);
         // Checked again after the holder is written: garbage collection may have taken the data in between.
-        if (statData(ns, digest).isEmpty()) {
+        Optional<BlobInfo> data = statData(ns, digest);
+        if (data.isEmpty()) {
             store.delete(StorageLayout.blobLink(ns, to, digest));
-            return false;
         }
-        return true;
+        return data;
     }
 
     /**
-     * Links a blob into {@code to} from any repository that holds it and that {@code mayRead} allows; false when
+     * Links a blob into {@code to} from any repository that holds it and that {@code mayRead} allows; empty when
      * none does. A blob deleted from every repository is not revived, even while its bytes await collection.
      */
-    public boolean mountAny(Namespace ns, RepositoryName to, Digest digest, Predicate<RepositoryName> mayRead) {
+    public Optional<Mount> mountAny(Namespace ns, RepositoryName to, Digest digest, Predicate<RepositoryName> mayRead) {
         for (RepositoryName holder : holders(ns, digest)) {
-            if (mayRead.test(holder) && mount(ns, holder, to, digest)) {
-                return true;
+            if (mayRead.test(holder)) {
+                Optional<BlobInfo> mounted = mount(ns, holder, to, digest);
+                if (mounted.isPresent()) {
+                    return Optional.of(new Mount(holder, mounted.get()));
+                }
             }
         }
-        return false;
+        return Optional.empty();
     }
+
+    /**
+     * A blob linked into a repository from another.
+     *
+     * @param from the repository it was mounted from
+     * @param blob the blob
+     */
+    public record Mount(RepositoryName from, BlobInfo blob) {}
 
     /** Removes {@code repo}'s link to a blob; the bytes stay until garbage collection. */
     public void unlink(Namespace ns, RepositoryName repo, Digest digest) {

@@ -112,11 +112,12 @@ public final class ManifestStore {
         for (Tag tag : tags) {
             store.put(StorageLayout.tag(ns, repo, tag), target, PutCondition.always());
         }
-        return new PutResult(digest, List.copyOf(tags), manifest.subject() == null ? null : manifest.subject().digest());
+        return new PutResult(digest, List.copyOf(tags), manifest.subject() == null ? null : manifest.subject().digest(),
+                manifest.mediaType());
     }
 
-    /** The outcome of a manifest push: its digest, the tags set, and its subject (null when none). */
-    public record PutResult(Digest digest, List<Tag> tags, Digest subject) {}
+    /** The outcome of a manifest push: its digest, the tags set, its subject (null when none) and media type. */
+    public record PutResult(Digest digest, List<Tag> tags, Digest subject, String mediaType) {}
 
     /** A manifest's metadata by tag or digest, without its bytes; {@code MANIFEST_UNKNOWN} when absent. */
     public ManifestInfo stat(Namespace ns, RepositoryName repo, String reference) {
@@ -171,15 +172,15 @@ public final class ManifestStore {
 
     /**
      * Deletes a tag (only the tag), or a manifest by digest together with every tag pointing to it and its entry
-     * in its subject's referrers.
+     * in its subject's referrers; returns the tags deleted.
      */
-    public void delete(Namespace ns, RepositoryName repo, String reference) {
+    public List<Tag> delete(Namespace ns, RepositoryName repo, String reference) {
         if (!Digest.looksLikeDigest(reference)) {
             Tag tag = new Tag(reference);
             if (!store.delete(StorageLayout.tag(ns, repo, tag))) {
                 throw unknown(reference);
             }
-            return;
+            return List.of(tag);
         }
         Digest digest = parseDigest(reference);
         String revision = StorageLayout.manifestRevision(ns, repo, digest);
@@ -195,10 +196,14 @@ public final class ManifestStore {
         } catch (ObjectNotFoundException | RegistryException unreadable) {
             // nothing to unlist: the manifest's bytes are gone or were never a valid manifest
         }
+        List<Tag> deleted = new ArrayList<>();
         for (String tag : tagsPointingTo(ns, repo, digest)) {
-            store.delete(StorageLayout.tag(ns, repo, new Tag(tag)));
+            if (store.delete(StorageLayout.tag(ns, repo, new Tag(tag)))) {
+                deleted.add(new Tag(tag));
+            }
         }
         store.delete(revision);
+        return List.copyOf(deleted);
     }
 
     /**

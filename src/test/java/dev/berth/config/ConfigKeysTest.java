@@ -42,6 +42,7 @@ class ConfigKeysTest {
                 "4MiB", "reject", "true",
                 "off", "1h", "false", "24h", "off", "", "sample", "0.01",
                 "", "false", "false", "berth", "5m", "berth", "", "", "ES256", "", "", "", "10", "1m",
+                "", "30s",
                 "", "", "", "");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {

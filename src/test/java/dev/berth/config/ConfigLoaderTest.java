@@ -79,7 +79,7 @@ class ConfigLoaderTest {
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/srv/berth"))),
                 new Limits(512 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
                 BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
-                Optional.empty()));
+                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown()));
     }
 
     @Test
@@ -136,7 +136,7 @@ class ConfigLoaderTest {
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/env/root"))),
                 new Limits(1024 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
                 BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
-                Optional.empty()));
+                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown()));
         assertThat(ConfigKeys.find("limits.manifest-size").orElseThrow().envName())
                 .isEqualTo("BERTH_LIMITS_MANIFEST_SIZE");
     }

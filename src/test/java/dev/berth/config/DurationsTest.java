@@ -13,13 +13,13 @@ import org.junit.jupiter.params.provider.ValueSource;
 class DurationsTest {
 
     @ParameterizedTest
-    @CsvSource({"30s, PT30S", "5m, PT5M", "24h, PT24H", "7d, PT168H", "0s, PT0S", "90m, PT1H30M"})
+    @CsvSource({"30s, PT30S", "5m, PT5M", "24h, PT24H", "7d, PT168H", "0s, PT0S", "90m, PT1H30M", "500ms, PT0.5S"})
     void parsesANumberWithOneUnit(String text, Duration expected) {
         assertThat(Durations.parse(text)).isEqualTo(expected);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"10", "5x", "-1s", "", "s", "1.5h", "1h30m", "5 m", " 5m", "5M", "off",
+    @ValueSource(strings = {"10", "5x", "-1s", "", "s", "1.5h", "1h30m", "5 m", " 5m", "5M", "off", "5MS", "1.5ms",
             "9999999999999d"})
     void rejectsAnythingElseSayingWhatToWrite(String text) {
         assertThatThrownBy(() -> Durations.parse(text))
@@ -30,7 +30,7 @@ class DurationsTest {
     @Test
     void rejectionMessageShowsTheForms() {
         assertThatThrownBy(() -> Durations.parse("10"))
-                .hasMessage("'10' is not a duration (write e.g. 30s, 5m, 24h, 7d)");
+                .hasMessage("'10' is not a duration (write e.g. 500ms, 30s, 5m, 24h, 7d)");
     }
 
     @Test
@@ -38,6 +38,6 @@ class DurationsTest {
         assertThat(Durations.parseOrOff("off")).isEmpty();
         assertThat(Durations.parseOrOff("5m")).isEqualTo(Optional.of(Duration.ofMinutes(5)));
         assertThatThrownBy(() -> Durations.parseOrOff("never"))
-                .hasMessage("'never' is not a duration or off (write e.g. 30s, 5m, 24h, 7d, or off)");
+                .hasMessage("'never' is not a duration or off (write e.g. 500ms, 30s, 5m, 24h, 7d, or off)");
     }
 }

@@ -186,6 +186,31 @@ public final class BerthProcess implements AutoCloseable {
         stop();
     }
 
+    /**
+     * Sends SIGTERM and returns at once, while the process stops gracefully; {@link #awaitExit} waits for its end and
+     * {@link #startAgain()} brings it back.
+     */
+    public void terminate() {
+        if (process == null) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        process.destroy(); // SIGTERM on Linux, which runs Berth's shutdown hook
+    }
+
+    /** Waits up to {@code timeout} for the process to exit after {@link #terminate()}; its exit status. */
+    public int awaitExit(Duration timeout) throws InterruptedException {
+        if (process == null) {
+            throw new IllegalStateException(this + " is not running");
+        }
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError(this + " did not exit within " + timeout + " of SIGTERM\n" + logTail(40));
+        }
+        int status = process.exitValue();
+        LIVE.remove(process);
+        process = null;
+        return status;
+    }
+
     /** Kills the process at once (SIGKILL), as a crash would; {@link #startAgain()} brings it back. */
     public void kill() {
         if (process == null) {
