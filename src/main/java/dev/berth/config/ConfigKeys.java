@@ -1,11 +1,15 @@
 package dev.berth.config;
 
+import dev.berth.config.BerthConfig.Admin;
 import dev.berth.config.BerthConfig.Auth;
 import dev.berth.config.BerthConfig.Delete;
 import dev.berth.config.BerthConfig.Filesystem;
 import dev.berth.config.BerthConfig.Gc;
 import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
+import dev.berth.config.BerthConfig.Log;
+import dev.berth.config.BerthConfig.LogFormat;
+import dev.berth.config.BerthConfig.LogLevel;
 import dev.berth.config.BerthConfig.Tags;
 import dev.berth.config.BerthConfig.Tls;
 import dev.berth.config.BerthConfig.LoginLimit;
@@ -167,7 +171,23 @@ public final class ConfigKeys {
                     + " re-read when it changes", (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
             tlsKey("client-ca", "PEM CA certificates for mTLS: a client certificate they sign logs in as the user"
                     + " of its CN; re-read when it changes; empty: no client certificates asked for",
-                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))));
+                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))),
+            adminKey("listen", "HOST:PORT of a separate plain-HTTP listener that alone serves /metrics, /healthz"
+                    + " and /readyz (e.g. 127.0.0.1:5001); empty: the main listener serves them",
+                    (a, v) -> a.withListen(v.isEmpty() ? Optional.empty() : Optional.of(hostPort(v)))),
+            adminKey("metrics", "measure requests, storage, uploads and collections and serve them at /metrics"
+                    + " (Prometheus text format): true | false", (a, v) -> a.withMetrics(bool(v))),
+            adminKey("readiness-timeout", "how long /readyz waits for the store to answer before it says 503,"
+                    + " e.g. 2s", (a, v) -> a.withReadinessTimeout(positive(v))),
+            adminKey("readiness-cache", "how long a /readyz answer is reused so frequent probes cost the store"
+                    + " little, e.g. 1s; 0s: every probe asks the store",
+                    (a, v) -> a.withReadinessCache(Durations.parse(v))),
+            logKey("format", "how each request line is written: text (key=value pairs) | json (one object per line)",
+                    (l, v) -> l.withFormat(oneOf(v, LogFormat.class))),
+            logKey("access", "log one line per request to the logger berth.access: true | false",
+                    (l, v) -> l.withAccess(bool(v))),
+            logKey("level", "level of Berth's own loggers: error | warn | info | debug (debug also logs each upload"
+                    + " chunk's checks with its upload id)", (l, v) -> l.withLevel(oneOf(v, LogLevel.class))));
 
     /**
      * Sections whose mere presence in the file means something, even written empty ({@code auth: {}}): binding
@@ -203,6 +223,14 @@ public final class ConfigKeys {
     private static ConfigKey authKey(String name, String description, BiFunction<Auth, String, Auth> set) {
         return new ConfigKey("auth." + name, description,
                 (c, v) -> c.withAuth(Optional.of(set.apply(c.auth().orElseGet(Auth::defaults), v))));
+    }
+
+    private static ConfigKey adminKey(String name, String description, BiFunction<Admin, String, Admin> set) {
+        return new ConfigKey("admin." + name, description, (c, v) -> c.withAdmin(set.apply(c.admin(), v)));
+    }
+
+    private static ConfigKey logKey(String name, String description, BiFunction<Log, String, Log> set) {
+        return new ConfigKey("log." + name, description, (c, v) -> c.withLog(set.apply(c.log(), v)));
     }
 
     private static ConfigKey tlsKey(String name, String description, BiFunction<Tls, String, Tls> set) {

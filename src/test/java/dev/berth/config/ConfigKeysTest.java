@@ -42,7 +42,8 @@ class ConfigKeysTest {
                 "4MiB", "reject", "true",
                 "off", "1h", "false", "24h", "off", "", "sample", "0.01",
                 "", "false", "false", "berth", "5m", "berth", "", "", "ES256", "", "", "", "10", "1m",
-                "", "", "");
+                "", "", "",
+                "", "true", "2s", "1s", "text", "true", "info");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
             ConfigKey key = ConfigKeys.ALL.get(i);
