@@ -7,6 +7,9 @@ import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
 import dev.berth.lifecycle.GcOptions;
 import dev.berth.lifecycle.ScheduledGc;
+import dev.berth.observe.BerthMetrics;
+import dev.berth.observe.MeteredStore;
+import dev.berth.observe.Readiness;
 import dev.berth.registry.Namespace;
 import dev.berth.registry.Registry;
 import dev.berth.storage.CheckedStore;
@@ -33,13 +36,16 @@ public final class BerthServer implements AutoCloseable {
     private final ObjectStore backend;
     private final ScheduledGc scheduledGc;
     private final ServerTls tls;
+    private final Readiness readiness;
 
-    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls) {
+    private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls,
+            Readiness readiness) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
         this.scheduledGc = scheduledGc;
         this.tls = tls;
+        this.readiness = readiness;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -55,12 +61,19 @@ public final class BerthServer implements AutoCloseable {
         // Read first: a certificate that cannot be used stops the start, naming key and file.
         Optional<ServerTls> tls = config.tls().isPresent() ? Optional.of(ServerTls.load(config.tls().get()))
                 : Optional.empty();
-        ObjectStore store = CheckedStore.of(backend);
+        Optional<BerthMetrics> metrics = config.admin().metrics() ? Optional.of(BerthMetrics.create())
+                : Optional.empty();
+        ObjectStore store = CheckedStore.of(metrics.<ObjectStore>map(m -> new MeteredStore(backend, m.storage()))
+                .orElse(backend));
         Registry registry = Registry.open(store, config, Clock.systemUTC());
+        metrics.ifPresent(m -> m.watch(registry));
+        Readiness readiness = new Readiness(store, config.admin().readinessTimeout(),
+                config.admin().readinessCache());
         AccessControl access = config.auth()
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC()))
                 .orElseGet(OpenAccess::new);
-        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory));
+        Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory),
+                metrics, readiness);
         jetty.start();
         tls.ifPresent(ServerTls::watch);
         URI uri = HttpServerFactory.boundUri(jetty);
@@ -69,7 +82,8 @@ public final class BerthServer implements AutoCloseable {
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), List.of(Namespace.DEFAULT),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
-        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null));
+        metrics.ifPresent(m -> m.watchGc(Optional.ofNullable(scheduledGc)));
+        return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null), readiness);
     }
 
     /**
@@ -105,6 +119,11 @@ public final class BerthServer implements AutoCloseable {
         return uri;
     }
 
+    /** The base URI of the admin listener ({@code admin.listen}), when there is one. */
+    public Optional<URI> adminUri() {
+        return HttpServerFactory.adminUri(jetty);
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         jetty.join();
@@ -120,6 +139,7 @@ public final class BerthServer implements AutoCloseable {
             tls.close();
         }
         jetty.stop();
+        readiness.close();
         if (backend instanceof AutoCloseable closeable) {
             closeable.close();
         }

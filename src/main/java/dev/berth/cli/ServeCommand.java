@@ -6,6 +6,7 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigKey;
 import dev.berth.config.ConfigKeys;
 import dev.berth.config.Setting;
+import dev.berth.observe.LogLevels;
 import dev.berth.tls.TlsFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The default runner: starts the server, logs where it is, and waits until it stops. */
     static int serveUntilStopped(BerthConfig config) throws Exception {
+        LogLevels.apply(config.log().level());
         BerthServer server = BerthServer.start(config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -99,6 +101,7 @@ final class ServeCommand implements Callable<Integer> {
             }
         }, "berth-shutdown"));
         log.info("Berth listening on {}, storage: {}", server.uri(), describeStorage(config.storage()));
+        server.adminUri().ifPresent(admin -> log.info("metrics, health and readiness on {}", admin));
         server.join();
         return 0;
     }

@@ -2,6 +2,9 @@ package dev.berth.http;
 
 import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
+import dev.berth.observe.AccessLog;
+import dev.berth.observe.BerthMetrics;
+import dev.berth.observe.Readiness;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import java.util.Optional;
@@ -22,17 +25,15 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpServerFactory {
     private HttpServerFactory() {}
 
-    /** A Jetty server, not yet started, serving {@code registry} over plain HTTP to whom {@code access} lets in. */
-    public static Server create(BerthConfig config, Registry registry, AccessControl access) {
-        return create(config, registry, access, Optional.empty());
-    }
-
     /**
      * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
      * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
+     * Requests are counted in {@code metrics} when present and logged as {@code log} configures; {@code /metrics},
+     * {@code /healthz} and {@code /readyz} (answered by {@code readiness}) are served on the main listener, or on a
+     * plain-HTTP listener of their own when {@code admin.listen} is set.
      */
     public static Server create(BerthConfig config, Registry registry, AccessControl access,
-            Optional<SslContextFactory.Server> tls) {
+            Optional<SslContextFactory.Server> tls, Optional<BerthMetrics> metrics, Readiness readiness) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -49,12 +50,27 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
+        config.admin().listen().ifPresent(address -> server.addConnector(adminConnector(server, http, address)));
         Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access);
-        server.setHandler(access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
-                .orElse(registryHandler));
+        Handler api = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler))
+                .orElse(registryHandler);
+        Handler observed = new ObservingHandler(api, metrics.map(BerthMetrics::http).orElse(null),
+                config.log().access() ? new AccessLog(config.log().format()) : null);
+        server.setHandler(new AdminHandler(observed, metrics, readiness, config.admin().listen().isPresent()));
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(30_000);
         return server;
+    }
+
+    /** The admin endpoints' own listener: plain HTTP/1.1, meant for loopback or an internal network. */
+    private static ServerConnector adminConnector(Server server, HttpConfiguration http, String address) {
+        ServerConnector admin = new ServerConnector(server, 1, 1, new HttpConnectionFactory(new HttpConfiguration(http)));
+        admin.setName(AdminHandler.CONNECTOR_NAME);
+        HostAndPort listen = HostAndPort.parse(address);
+        admin.setHost(listen.host());
+        admin.setPort(listen.port());
+        admin.setIdleTimeout(60_000L);
+        return admin;
     }
 
     /** TLS, then ALPN choosing h2 or http/1.1 (a client that offers no ALPN gets HTTP/1.1). */
@@ -80,7 +96,20 @@ public final class HttpServerFactory {
 
     /** The address the started server listens on, with the real port when 0 was asked for; https with TLS. */
     public static URI boundUri(Server server) {
-        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return uri((ServerConnector) server.getConnectors()[0]);
+    }
+
+    /** The address of the started server's admin listener, when it has one. */
+    public static Optional<URI> adminUri(Server server) {
+        for (var connector : server.getConnectors()) {
+            if (AdminHandler.CONNECTOR_NAME.equals(connector.getName())) {
+                return Optional.of(uri((ServerConnector) connector));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI uri(ServerConnector connector) {
         String scheme = connector.getConnectionFactory(SslConnectionFactory.class) != null ? "https" : "http";
         String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
         if (host.contains(":") && !host.startsWith("[")) {
