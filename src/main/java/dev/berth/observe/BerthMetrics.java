@@ -17,10 +17,10 @@ import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Every metric one Berth process exposes, in a registry of its own (never the library's global one, so two servers in
- * one JVM keep their counts apart). Requests and store calls are counted as they happen; uploads, integrity checks
- * and collections are read from the domain's own counters when {@code /metrics} is scraped, so they cost the
- * requests nothing.
+ * Every metric one Berth server exposes, in a registry of its own (never the library's global one, so two servers in
+ * one JVM keep their counts apart), followed by the JVM's. Requests and store calls are counted as they happen;
+ * uploads, integrity checks and collections are read from the domain's own counters when {@code /metrics} is scraped,
+ * so they cost the requests nothing.
  */
 public final class BerthMetrics {
     private final PrometheusRegistry registry = new PrometheusRegistry();
@@ -31,7 +31,20 @@ public final class BerthMetrics {
     private BerthMetrics() {
         http = new HttpMetrics(registry);
         storage = new StoreMetrics(registry);
-        JvmMetrics.builder().register(registry);
+    }
+
+    /**
+     * The JVM's metrics describe the whole process, and the client library keeps every registry they were registered
+     * in for good: so one registry holds them for all servers of the process, made when the first is.
+     */
+    private static final class JvmRegistry {
+        static final PrometheusRegistry INSTANCE = create();
+
+        private static PrometheusRegistry create() {
+            PrometheusRegistry jvm = new PrometheusRegistry();
+            JvmMetrics.builder().register(jvm);
+            return jvm;
+        }
     }
 
     /** A fresh set of metrics, with the JVM's own (memory, threads, garbage collection, CPU). */
@@ -129,8 +142,9 @@ public final class BerthMetrics {
         return text.getContentType();
     }
 
-    /** Writes every metric's current value in the Prometheus text format. */
+    /** Writes every metric's current value in the Prometheus text format: Berth's, then the JVM's. */
     public void writeText(OutputStream out) throws IOException {
         text.write(out, registry.scrape(), EscapingScheme.DEFAULT);
+        text.write(out, JvmRegistry.INSTANCE.scrape(), EscapingScheme.DEFAULT);
     }
 }

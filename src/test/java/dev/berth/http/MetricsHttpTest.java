@@ -126,6 +126,14 @@ class MetricsHttpTest {
     }
 
     @Test
+    void theJvmsOwnMetricsFollowBerths() {
+        MetricsScrape scrape = scrape();
+        assertThat(scrape.has("jvm_memory_used_bytes")).isTrue();
+        assertThat(scrape.has("process_cpu_seconds_total")).isTrue();
+        assertThat(scrape.text().indexOf("# TYPE berth_")).isLessThan(scrape.text().indexOf("# TYPE jvm_"));
+    }
+
+    @Test
     void aRefusedRequestIsCountedUnderItsRouteAndAnUnusualMethodAsOther() {
         MetricsScrape before = scrape();
         Expect.status(http.get("/v2/" + repository() + "/tags/list?n=x"), 400);
