@@ -64,7 +64,8 @@ public final class HttpServerFactory {
 
     /** The admin endpoints' own listener: plain HTTP/1.1, meant for loopback or an internal network. */
     private static ServerConnector adminConnector(Server server, HttpConfiguration http, String address) {
-        ServerConnector admin = new ServerConnector(server, 1, 1, new HttpConnectionFactory(new HttpConfiguration(http)));
+        ServerConnector admin = new ServerConnector(server, 1, 1,
+                new HttpConnectionFactory(new HttpConfiguration(http)));
         admin.setName(AdminHandler.CONNECTOR_NAME);
         HostAndPort listen = HostAndPort.parse(address);
         admin.setHost(listen.host());

@@ -1,9 +1,9 @@
 package dev.berth.observe;
 
 import dev.berth.config.BerthConfig.LogFormat;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.time.Instant;
 import java.util.Locale;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -18,8 +18,8 @@ public final class AccessLog {
     public static final String LOGGER = "berth.access";
     /** The longest path or repository written; longer ones are cut, with {@code ...} appended. */
     static final int MAX_VALUE = 512;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT)
-            .withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter
+            .ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSS'Z'", Locale.ROOT).withZone(ZoneOffset.UTC);
 
     private final Logger logger;
     private final LogFormat format;

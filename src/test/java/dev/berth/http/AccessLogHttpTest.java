@@ -112,7 +112,8 @@ class AccessLogHttpTest {
             assertThat(replaced.header("X-Request-Id")).matches("[0-9a-f]{24}");
             Http.Response tooLong = http.get("/v2/", "X-Request-Id", "a".repeat(129));
             assertThat(tooLong.header("X-Request-Id")).matches("[0-9a-f]{24}");
-            assertThat(String.join("\n", logs.accessLines())).doesNotContain("two words").doesNotContain("a".repeat(129));
+            assertThat(String.join("\n", logs.accessLines())).doesNotContain("two words")
+                    .doesNotContain("a".repeat(129));
         }
     }
 

@@ -42,8 +42,9 @@ class MetricsOverHttp2Test {
 
             byte[] content = Digests.randomBytes(70_000);
             String digest = Digests.sha256(content);
-            HttpResponse<byte[]> pushed = h2.send(HttpRequest.newBuilder(uri(server, "/v2/h2/app/blobs/uploads/?digest="
-                    + digest)).POST(HttpRequest.BodyPublishers.ofByteArray(content))
+            HttpResponse<byte[]> pushed = h2.send(HttpRequest.newBuilder(
+                    uri(server, "/v2/h2/app/blobs/uploads/?digest=" + digest))
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(content))
                     .header("Content-Type", "application/octet-stream").build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(pushed.version()).isEqualTo(HttpClient.Version.HTTP_2);
             assertThat(pushed.statusCode()).isEqualTo(201);
