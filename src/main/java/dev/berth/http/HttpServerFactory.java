@@ -28,7 +28,7 @@ public final class HttpServerFactory {
     /**
      * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
      * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
-     * Requests are counted in {@code metrics} when present and logged as {@code log} configures; {@code /metrics},
+     * Requests are counted in {@code metrics} when present and logged as {@code config.log()} says; {@code /metrics},
      * {@code /healthz} and {@code /readyz} (answered by {@code readiness}) are served on the main listener, or on a
      * plain-HTTP listener of their own when {@code admin.listen} is set.
      */
