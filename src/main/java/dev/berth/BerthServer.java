@@ -7,6 +7,9 @@ import dev.berth.config.BerthConfig;
 import dev.berth.http.HttpServerFactory;
 import dev.berth.lifecycle.GcOptions;
 import dev.berth.lifecycle.ScheduledGc;
+import dev.berth.observe.BerthMetrics;
+import dev.berth.observe.MeteredStore;
+import dev.berth.observe.Readiness;
 import dev.berth.registry.Registry;
 import dev.berth.registry.UploadDigests;
 import dev.berth.storage.CheckedStore;
@@ -56,9 +59,10 @@ public final class BerthServer implements AutoCloseable {
     private final ServerTls tls;
     private final Notifier events;
     private final Duration shutdownTimeout;
+    private final Readiness readiness;
 
     private BerthServer(Server jetty, URI uri, ObjectStore backend, ScheduledGc scheduledGc, ServerTls tls,
-            Notifier events, Duration shutdownTimeout) {
+            Notifier events, Duration shutdownTimeout, Readiness readiness) {
         this.jetty = jetty;
         this.uri = uri;
         this.backend = backend;
@@ -66,6 +70,7 @@ public final class BerthServer implements AutoCloseable {
         this.tls = tls;
         this.events = events;
         this.shutdownTimeout = shutdownTimeout;
+        this.readiness = readiness;
     }
 
     /** Starts Berth with {@code config}; a listen port of 0 picks a free port, which {@link #uri()} then shows. */
@@ -81,8 +86,14 @@ public final class BerthServer implements AutoCloseable {
         // Read first: a certificate that cannot be used stops the start, naming key and file.
         Optional<ServerTls> tls = config.tls().isPresent() ? Optional.of(ServerTls.load(config.tls().get()))
                 : Optional.empty();
-        ObjectStore store = CheckedStore.of(backend);
+        Optional<BerthMetrics> metrics = config.admin().metrics() ? Optional.of(BerthMetrics.create())
+                : Optional.empty();
+        ObjectStore store = CheckedStore.of(metrics.<ObjectStore>map(m -> new MeteredStore(backend, m.storage()))
+                .orElse(backend));
         Registry registry = Registry.open(store, config, Clock.systemUTC(), uploadDigests());
+        metrics.ifPresent(m -> m.watch(registry));
+        Readiness readiness = new Readiness(store, config.admin().readinessTimeout(),
+                config.admin().readinessCache());
         AccessControl access = config.auth()
                 .<AccessControl>map(auth -> EnforcedAccess.from(auth, config.publicUrl(), store, Clock.systemUTC(),
                         registry.namespaces()))
@@ -91,11 +102,12 @@ public final class BerthServer implements AutoCloseable {
         AtomicReference<SourceRecord> source = new AtomicReference<>(new SourceRecord("", ""));
         Notifier events = Notifier.start(config.notifications(), source::get, Clock.systemUTC());
         Server jetty = HttpServerFactory.create(config, registry, access, tls.map(ServerTls::sslContextFactory),
-                events);
+                events, metrics, readiness);
         try {
             jetty.start();
         } catch (Exception e) {
             events.close(Instant.now());
+            readiness.close();
             throw e;
         }
         tls.ifPresent(ServerTls::watch);
@@ -108,8 +120,9 @@ public final class BerthServer implements AutoCloseable {
                 .map(interval -> ScheduledGc.start(store, Clock.systemUTC(), registry.namespaces().all(),
                         GcOptions.from(gc), interval, config.lifecycle()))
                 .orElse(null);
+        metrics.ifPresent(m -> m.watchGc(Optional.ofNullable(scheduledGc)));
         return new BerthServer(jetty, uri, backend, scheduledGc, tls.orElse(null), events,
-                config.shutdown().timeout());
+                config.shutdown().timeout(), readiness);
     }
 
     /** This machine's name, as events name their source; {@code localhost} when it has none that resolves. */
@@ -168,6 +181,11 @@ public final class BerthServer implements AutoCloseable {
         return uri;
     }
 
+    /** The base URI of the admin listener ({@code admin.listen}), when there is one. */
+    public Optional<URI> adminUri() {
+        return HttpServerFactory.adminUri(jetty);
+    }
+
     /** Blocks until the server stops. */
     public void join() throws InterruptedException {
         jetty.join();
@@ -217,6 +235,7 @@ public final class BerthServer implements AutoCloseable {
         if (tls != null) {
             tls.close();
         }
+        readiness.close();
         if (backend instanceof AutoCloseable closeable) {
             closeable.close();
         }

@@ -6,6 +6,7 @@ import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigKey;
 import dev.berth.config.ConfigKeys;
 import dev.berth.config.Setting;
+import dev.berth.observe.LogLevels;
 import dev.berth.tls.TlsFileException;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -90,6 +91,7 @@ final class ServeCommand implements Callable<Integer> {
 
     /** The default runner: starts the server, logs where it is, and waits until it stops. */
     static int serveUntilStopped(BerthConfig config) throws Exception {
+        LogLevels.apply(config.log().level());
         BerthServer server = BerthServer.start(config);
         // SIGTERM (and SIGINT) run this hook: the server stops gracefully within shutdown.timeout, then the JVM exits.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -104,6 +106,7 @@ final class ServeCommand implements Callable<Integer> {
         for (BerthConfig.NamespaceSpec ns : config.namespaces()) {
             log.info("namespace {}: {}", ns.name(), describeNamespace(ns));
         }
+        server.adminUri().ifPresent(admin -> log.info("metrics, health and readiness on {}", admin));
         server.join();
         return 0;
     }

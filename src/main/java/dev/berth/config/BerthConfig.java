@@ -26,6 +26,8 @@ import java.util.OptionalInt;
  * @param namespaces the isolated registries served besides the default namespace; empty: only the default
  * @param notifications the webhook endpoints that registry events are sent to
  * @param shutdown how Berth stops
+ * @param admin the operational endpoints: metrics, health and readiness, and where they are served
+ * @param log the request log and the level of Berth's own loggers
  */
 public record BerthConfig(
         String listen,
@@ -40,7 +42,9 @@ public record BerthConfig(
         Optional<Tls> tls,
         List<NamespaceSpec> namespaces,
         Notifications notifications,
-        Shutdown shutdown) {
+        Shutdown shutdown,
+        Admin admin,
+        Log log) {
 
     public BerthConfig {
         namespaces = List.copyOf(namespaces);
@@ -50,7 +54,7 @@ public record BerthConfig(
     public BerthConfig(String listen, String publicUrl, Storage storage, Limits limits, Validation validation,
             Delete delete, Lifecycle lifecycle, VerifyOnRead verifyOnRead, Optional<Auth> auth, Optional<Tls> tls) {
         this(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls, List.of(),
-                Notifications.none(), new Shutdown(Duration.ofSeconds(30)));
+                Notifications.none(), new Shutdown(Duration.ofSeconds(30)), Admin.defaults(), Log.defaults());
     }
 
     /**
@@ -548,6 +552,78 @@ public record BerthConfig(
      */
     public record Shutdown(Duration timeout) {}
 
+    /**
+     * The operational endpoints: {@code /metrics}, {@code /healthz} and {@code /readyz}.
+     *
+     * @param listen a separate {@code HOST:PORT} that alone serves them; empty: the main listener serves them
+     * @param metrics whether requests, storage, uploads and collections are measured and {@code /metrics} served
+     * @param readinessTimeout how long {@code /readyz} waits for the store before it answers 503
+     * @param readinessCache how long a readiness answer is reused, so frequent probes cost the store little;
+     *     zero: every probe asks the store
+     */
+    public record Admin(Optional<String> listen, boolean metrics, Duration readinessTimeout,
+            Duration readinessCache) {
+        /** Served on the main listener, metrics on, a 2 s timeout and a 1 s cache. */
+        public static Admin defaults() {
+            return new Admin(Optional.empty(), true, Duration.ofSeconds(2), Duration.ofSeconds(1));
+        }
+
+        /** This section with another listener ({@code Optional.empty()}: the main one). */
+        public Admin withListen(Optional<String> newListen) {
+            return new Admin(newListen, metrics, readinessTimeout, readinessCache);
+        }
+
+        /** This section with metrics switched. */
+        public Admin withMetrics(boolean newMetrics) {
+            return new Admin(listen, newMetrics, readinessTimeout, readinessCache);
+        }
+
+        /** This section with another readiness timeout. */
+        public Admin withReadinessTimeout(Duration newTimeout) {
+            return new Admin(listen, metrics, newTimeout, readinessCache);
+        }
+
+        /** This section with another readiness cache time. */
+        public Admin withReadinessCache(Duration newCache) {
+            return new Admin(listen, metrics, readinessTimeout, newCache);
+        }
+    }
+
+    /**
+     * Logging.
+     *
+     * @param format how each request line is written: {@code key=value} text or one JSON object
+     * @param access whether one line is logged per request (to the logger {@code berth.access})
+     * @param level the level of Berth's own loggers; {@code debug} also logs each upload chunk's checks
+     */
+    public record Log(LogFormat format, boolean access, LogLevel level) {
+        /** Text request lines, on, at info. */
+        public static Log defaults() {
+            return new Log(LogFormat.TEXT, true, LogLevel.INFO);
+        }
+
+        /** These settings with another format. */
+        public Log withFormat(LogFormat newFormat) {
+            return new Log(newFormat, access, level);
+        }
+
+        /** These settings with the request log switched. */
+        public Log withAccess(boolean newAccess) {
+            return new Log(format, newAccess, level);
+        }
+
+        /** These settings with another level. */
+        public Log withLevel(LogLevel newLevel) {
+            return new Log(format, access, newLevel);
+        }
+    }
+
+    /** How a request line is written. */
+    public enum LogFormat { TEXT, JSON }
+
+    /** The level of Berth's own loggers. */
+    public enum LogLevel { ERROR, WARN, INFO, DEBUG }
+
     /** The defaults: filesystem storage in {@code ./data}, served on {@code localhost:5000}, one namespace. */
     public static BerthConfig defaults() {
         return new BerthConfig("localhost:5000", "",
@@ -558,84 +634,97 @@ public record BerthConfig(
                 new Lifecycle(new Gc(Optional.empty(), Duration.ofHours(1), false),
                         new Uploads(Duration.ofHours(24)), new Tags(Optional.empty()), List.of()),
                 new VerifyOnRead(VerifyPolicy.SAMPLE, 0.01),
-                Optional.empty(), Optional.empty(), List.of(), Notifications.none(), new Shutdown(Duration.ofSeconds(30)));
+                Optional.empty(), Optional.empty(), List.of(), Notifications.none(), new Shutdown(Duration.ofSeconds(30)),
+                Admin.defaults(), Log.defaults());
     }
 
     /** This configuration with another listen address. */
     public BerthConfig withListen(String address) {
         return new BerthConfig(address, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another public URL ({@code ""}: taken from each request). */
     public BerthConfig withPublicUrl(String url) {
         return new BerthConfig(listen, url, storage, limits, validation, delete, lifecycle, verifyOnRead, auth, tls,
-                namespaces, notifications, shutdown);
+                namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another storage section. */
     public BerthConfig withStorage(Storage newStorage) {
         return new BerthConfig(listen, publicUrl, newStorage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another validation section. */
     public BerthConfig withValidation(Validation newValidation) {
         return new BerthConfig(listen, publicUrl, storage, limits, newValidation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another delete section. */
     public BerthConfig withDelete(Delete newDelete) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, newDelete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with other limits. */
     public BerthConfig withLimits(Limits newLimits) {
         return new BerthConfig(listen, publicUrl, storage, newLimits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another lifecycle section. */
     public BerthConfig withLifecycle(Lifecycle newLifecycle) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, newLifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with access control ({@code Optional.empty()}: off). */
     public BerthConfig withAuth(Optional<Auth> newAuth) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                newAuth, tls, namespaces, notifications, shutdown);
+                newAuth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with a TLS section ({@code Optional.empty()}: plain HTTP). */
     public BerthConfig withTls(Optional<Tls> newTls) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, newTls, namespaces, notifications, shutdown);
+                auth, newTls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with another verify-on-read section. */
     public BerthConfig withVerifyOnRead(VerifyOnRead newVerifyOnRead) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, newVerifyOnRead,
-                auth, tls, namespaces, notifications, shutdown);
+                auth, tls, namespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with other namespaces besides the default. */
     public BerthConfig withNamespaces(List<NamespaceSpec> newNamespaces) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, newNamespaces, notifications, shutdown);
+                auth, tls, newNamespaces, notifications, shutdown, admin, log);
     }
 
     /** This configuration with other notification endpoints. */
     public BerthConfig withNotifications(Notifications newNotifications) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, newNotifications, shutdown);
+                auth, tls, namespaces, newNotifications, shutdown, admin, log);
     }
 
     /** This configuration with another shutdown section. */
     public BerthConfig withShutdown(Shutdown newShutdown) {
         return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
-                auth, tls, namespaces, notifications, newShutdown);
+                auth, tls, namespaces, notifications, newShutdown, admin, log);
+    }
+
+    /** This configuration with other admin endpoints. */
+    public BerthConfig withAdmin(Admin newAdmin) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls, namespaces, notifications, shutdown, newAdmin, log);
+    }
+
+    /** This configuration with other log settings. */
+    public BerthConfig withLog(Log newLog) {
+        return new BerthConfig(listen, publicUrl, storage, limits, validation, delete, lifecycle, verifyOnRead,
+                auth, tls, namespaces, notifications, shutdown, admin, newLog);
     }
 }

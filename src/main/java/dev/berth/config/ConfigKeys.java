@@ -1,5 +1,6 @@
 package dev.berth.config;
 
+import dev.berth.config.BerthConfig.Admin;
 import dev.berth.config.BerthConfig.Auth;
 import dev.berth.config.BerthConfig.Delete;
 import dev.berth.config.BerthConfig.Filesystem;
@@ -8,6 +9,9 @@ import dev.berth.config.BerthConfig.Lifecycle;
 import dev.berth.config.BerthConfig.Limits;
 import dev.berth.config.BerthConfig.Notifications;
 import dev.berth.config.BerthConfig.Shutdown;
+import dev.berth.config.BerthConfig.Log;
+import dev.berth.config.BerthConfig.LogFormat;
+import dev.berth.config.BerthConfig.LogLevel;
 import dev.berth.config.BerthConfig.Tags;
 import dev.berth.config.BerthConfig.Tls;
 import dev.berth.config.BerthConfig.LoginLimit;
@@ -185,7 +189,23 @@ public final class ConfigKeys {
             new ConfigKey("namespaces", "isolated registries besides the default one, a list of {name: ID,"
                     + " hosts: [HOST], prefix: COMPONENT, public-url: URL}: a request to one of its hosts (any port),"
                     + " or elsewhere a repository name starting with PREFIX/, goes to it; all others to default",
-                    (c, v) -> c.withNamespaces(NamespaceList.parse(v))));
+                    (c, v) -> c.withNamespaces(NamespaceList.parse(v))),
+            adminKey("listen", "HOST:PORT of a separate plain-HTTP listener that alone serves /metrics, /healthz"
+                    + " and /readyz (e.g. 127.0.0.1:5001); empty: the main listener serves them",
+                    (a, v) -> a.withListen(v.isEmpty() ? Optional.empty() : Optional.of(hostPort(v)))),
+            adminKey("metrics", "measure requests, storage, uploads and collections and serve them at /metrics"
+                    + " (Prometheus text format): true | false", (a, v) -> a.withMetrics(bool(v))),
+            adminKey("readiness-timeout", "how long /readyz waits for the store to answer before it says 503,"
+                    + " e.g. 2s", (a, v) -> a.withReadinessTimeout(positive(v))),
+            adminKey("readiness-cache", "how long a /readyz answer is reused so frequent probes cost the store"
+                    + " little, e.g. 1s; 0s: every probe asks the store",
+                    (a, v) -> a.withReadinessCache(Durations.parse(v))),
+            logKey("format", "how each request line is written: text (key=value pairs) | json (one object per line)",
+                    (l, v) -> l.withFormat(oneOf(v, LogFormat.class))),
+            logKey("access", "log one line per request to the logger berth.access: true | false",
+                    (l, v) -> l.withAccess(bool(v))),
+            logKey("level", "level of Berth's own loggers: error | warn | info | debug (debug also logs each upload"
+                    + " chunk's checks with its upload id)", (l, v) -> l.withLevel(oneOf(v, LogLevel.class))));
 
     /**
      * Sections whose mere presence in the file means something, even written empty ({@code auth: {}}): binding
@@ -222,6 +242,14 @@ public final class ConfigKeys {
     private static ConfigKey authKey(String name, String description, BiFunction<Auth, String, Auth> set) {
         return new ConfigKey("auth." + name, description,
                 (c, v) -> c.withAuth(Optional.of(set.apply(c.auth().orElseGet(Auth::defaults), v))));
+    }
+
+    private static ConfigKey adminKey(String name, String description, BiFunction<Admin, String, Admin> set) {
+        return new ConfigKey("admin." + name, description, (c, v) -> c.withAdmin(set.apply(c.admin(), v)));
+    }
+
+    private static ConfigKey logKey(String name, String description, BiFunction<Log, String, Log> set) {
+        return new ConfigKey("log." + name, description, (c, v) -> c.withLog(set.apply(c.log(), v)));
     }
 
     private static ConfigKey tlsKey(String name, String description, BiFunction<Tls, String, Tls> set) {

@@ -50,6 +50,7 @@ public final class ConfigLoader {
             BerthConfig loaded = config;
             config.auth().ifPresent(auth -> problems.addAll(authProblems(auth, loaded.namespaces())));
             config.tls().ifPresent(tls -> problems.addAll(tlsProblems(tls)));
+            problems.addAll(adminProblems(config));
         }
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -117,6 +118,15 @@ public final class ConfigLoader {
             }
         }
         return problems;
+    }
+
+    /** The admin listener needs an address of its own: the main listener cannot also be it. */
+    static List<String> adminProblems(BerthConfig config) {
+        return config.admin().listen()
+                .filter(admin -> admin.equals(config.listen()) && !admin.endsWith(":0"))
+                .map(admin -> List.of("admin.listen: " + admin + " is the main listener's address too; give the"
+                        + " admin endpoints another port, or leave admin.listen empty to serve them on the main one"))
+                .orElse(List.of());
     }
 
     /** A TLS listener needs both its certificate and its key; the message names the one missing. */

@@ -3,6 +3,9 @@ package dev.berth.http;
 import dev.berth.auth.AccessControl;
 import dev.berth.config.BerthConfig;
 import dev.berth.events.Notifier;
+import dev.berth.observe.AccessLog;
+import dev.berth.observe.BerthMetrics;
+import dev.berth.observe.Readiness;
 import dev.berth.registry.Registry;
 import java.net.URI;
 import java.util.Optional;
@@ -24,25 +27,16 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class HttpServerFactory {
     private HttpServerFactory() {}
 
-    /** A Jetty server, not yet started, serving {@code registry} over plain HTTP to whom {@code access} lets in. */
-    public static Server create(BerthConfig config, Registry registry, AccessControl access) {
-        return create(config, registry, access, Optional.empty());
-    }
-
-    /** As below, reporting no events. */
-    public static Server create(BerthConfig config, Registry registry, AccessControl access,
-            Optional<SslContextFactory.Server> tls) {
-        return create(config, registry, access, tls, Notifier.none());
-    }
-
     /**
      * A Jetty server, not yet started, serving {@code registry} to whom {@code access} lets in: over TLS with
-     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without;
-     * completed actions are reported to {@code events}. Stopping it is graceful: it stops accepting, answers new
-     * requests on open connections with 503, and waits up to {@code shutdown.timeout} for the requests in flight.
+     * {@code tls} (HTTP/2 when the client offers it through ALPN, HTTP/1.1 otherwise), over plain HTTP without.
+     * Requests are counted in {@code metrics} when present and logged as {@code config.log()} says; {@code /metrics},
+     * {@code /healthz} and {@code /readyz} (answered by {@code readiness}) are served on the main listener, or on a
+     * plain-HTTP listener of their own when {@code admin.listen} is set.
      */
     public static Server create(BerthConfig config, Registry registry, AccessControl access,
-            Optional<SslContextFactory.Server> tls, Notifier events) {
+            Optional<SslContextFactory.Server> tls, Notifier events, Optional<BerthMetrics> metrics,
+            Readiness readiness) {
         QueuedThreadPool threads = new QueuedThreadPool(256, 8);
         threads.setName("berth-http");
         Server server = new Server(threads);
@@ -59,6 +53,7 @@ public final class HttpServerFactory {
         connector.setPort(listen.port());
         connector.setIdleTimeout(5 * 60_000L);
         server.addConnector(connector);
+        config.admin().listen().ifPresent(address -> server.addConnector(adminConnector(server, http, address)));
         // Manifest reads run inline only where the store answers with local system calls.
         boolean localStore = switch (config.storage().driver()) {
             case FILESYSTEM, MEMORY -> true;
@@ -66,10 +61,13 @@ public final class HttpServerFactory {
         };
         Handler registryHandler = new RegistryHandler(registry, config.publicUrl(), config.delete().enabled(), access,
                 threads, localStore, events);
-        Handler routes = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler, threads))
+        Handler api = access.tokens().<Handler>map(tokens -> new TokenHandler(tokens, registryHandler, threads))
                 .orElse(registryHandler);
+        Handler observed = new ObservingHandler(api, metrics.map(BerthMetrics::http).orElse(null),
+                config.log().access() ? new AccessLog(config.log().format()) : null);
         // Counts the requests in flight, so that a stop waits for them (up to the stop timeout) rather than cut them.
-        GracefulHandler graceful = new GracefulHandler(routes);
+        GracefulHandler graceful = new GracefulHandler(
+                new AdminHandler(observed, metrics, readiness, config.admin().listen().isPresent(), threads));
         // Jetty shortens every connection's idle timeout to this once stopping; a second would cut an upload whose
         // client pauses that long, so a pause is allowed as long as the whole stop.
         graceful.setShutdownIdleTimeout(config.shutdown().timeout().toMillis());
@@ -77,6 +75,18 @@ public final class HttpServerFactory {
         server.setErrorHandler(new OciErrorHandler());
         server.setStopTimeout(config.shutdown().timeout().toMillis());
         return server;
+    }
+
+    /** The admin endpoints' own listener: plain HTTP/1.1, meant for loopback or an internal network. */
+    private static ServerConnector adminConnector(Server server, HttpConfiguration http, String address) {
+        ServerConnector admin = new ServerConnector(server, 1, 1,
+                new HttpConnectionFactory(new HttpConfiguration(http)));
+        admin.setName(AdminHandler.CONNECTOR_NAME);
+        HostAndPort listen = HostAndPort.parse(address);
+        admin.setHost(listen.host());
+        admin.setPort(listen.port());
+        admin.setIdleTimeout(60_000L);
+        return admin;
     }
 
     /** TLS, then ALPN choosing h2 or http/1.1 (a client that offers no ALPN gets HTTP/1.1). */
@@ -102,7 +112,20 @@ public final class HttpServerFactory {
 
     /** The address the started server listens on, with the real port when 0 was asked for; https with TLS. */
     public static URI boundUri(Server server) {
-        ServerConnector connector = (ServerConnector) server.getConnectors()[0];
+        return uri((ServerConnector) server.getConnectors()[0]);
+    }
+
+    /** The address of the started server's admin listener, when it has one. */
+    public static Optional<URI> adminUri(Server server) {
+        for (var connector : server.getConnectors()) {
+            if (AdminHandler.CONNECTOR_NAME.equals(connector.getName())) {
+                return Optional.of(uri((ServerConnector) connector));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static URI uri(ServerConnector connector) {
         String scheme = connector.getConnectionFactory(SslConnectionFactory.class) != null ? "https" : "http";
         String host = connector.getHost() == null ? "0.0.0.0" : connector.getHost();
         if (host.contains(":") && !host.startsWith("[")) {

@@ -7,6 +7,8 @@ import dev.berth.auth.Challenge;
 import dev.berth.auth.Principal;
 import dev.berth.events.EventOrigin;
 import dev.berth.events.Notifier;
+import dev.berth.observe.RequestIds;
+import dev.berth.observe.Route;
 import dev.berth.registry.BlobInfo;
 import dev.berth.registry.BlobStore;
 import dev.berth.registry.ChunkRange;
@@ -203,31 +205,41 @@ public final class RegistryHandler extends Handler.Abstract {
         // The authorization hook: who calls, then each route below asks for the action it needs.
         Principal caller = access.authenticate(RequestCredentials.of(request), site);
         request.setAttribute(EventOrigins.CALLER, caller);
+        ObservedRequest.caller(request, caller);
         Matcher m;
         if (path.equals("/v2/") || path.equals("/v2")) {
+            ObservedRequest.route(request, Route.BASE, null);
             only(method, "GET", "HEAD");
             access.requireAuthenticated(caller, site);
             Responses.bytes(request, response, callback, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
         } else if (path.equals("/v2/_catalog")) {
+            ObservedRequest.route(request, Route.CATALOG, null);
             only(method, "GET");
             access.requireLogin(caller, site);
             catalog(request, response, callback, site, access.listable(caller));
         } else if ((m = UPLOADS.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.BLOB_UPLOAD, m.group("name"));
             only(method, "POST");
             startUpload(request, response, callback, allowed(caller, name(site, m), Action.PUSH),
                     access.readable(caller));
         } else if ((m = UPLOAD.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.BLOB_UPLOAD, m.group("name"));
+            ObservedRequest.upload(request, m.group("id"));
             upload(request, response, callback, allowed(caller, name(site, m), Action.PUSH), m.group("id"));
         } else if ((m = BLOB.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.BLOB, m.group("name"));
             blob(request, response, callback, allowed(caller, name(site, m), byMethod(method)),
                     digest(m.group("digest")));
         } else if ((m = MANIFEST.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.MANIFEST, m.group("name"));
             manifest(request, response, callback, allowed(caller, name(site, m), byMethod(method)),
                     reference(m.group("reference")));
         } else if ((m = TAGS.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.TAGS, m.group("name"));
             only(method, "GET");
             tags(request, response, callback, allowed(caller, name(site, m), Action.PULL));
         } else if ((m = REFERRERS.matcher(path)).matches()) {
+            ObservedRequest.route(request, Route.REFERRERS, m.group("name"));
             only(method, "GET");
             referrers(request, response, callback, allowed(caller, name(site, m), Action.PULL),
                     digest(m.group("digest")));
@@ -757,6 +769,10 @@ public final class RegistryHandler extends Handler.Abstract {
                 // Drop what the failed handler had set up, such as a blob's digest, length and cache headers.
                 response.reset();
                 response.getHeaders().put("Docker-Distribution-API-Version", "registry/2.0");
+                String requestId = ObservedRequest.requestId(request);
+                if (requestId != null) {
+                    response.getHeaders().put(RequestIds.HEADER, requestId);
+                }
             }
             response.setStatus(500);
             response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");

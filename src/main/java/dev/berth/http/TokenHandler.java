@@ -3,6 +3,7 @@ package dev.berth.http;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.berth.auth.TokenService;
 import dev.berth.auth.token.ResourceScope;
+import dev.berth.observe.Route;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.RegistryException;
 import java.time.format.DateTimeFormatter;
@@ -57,6 +58,7 @@ public final class TokenHandler extends Handler.Wrapper {
         if (!path.equals(TOKEN_PATH) && !path.equals(JWKS_PATH)) {
             return super.handle(request, response, callback);
         }
+        ObservedRequest.route(request, Route.TOKEN, null);
         try {
             blockingWork.execute(() -> serve(request, response, callback, path));
         } catch (RejectedExecutionException e) {

@@ -11,6 +11,8 @@ import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +32,12 @@ public final class ScheduledGc implements AutoCloseable {
     private final ExpiryPlanner expiry;
     private final ExpiryExecutor expiryExecutor;
     private final Clock clock;
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder skipped = new LongAdder();
+    private final LongAdder failed = new LongAdder();
+    private final LongAdder deleted = new LongAdder();
+    private final LongAdder bytesFreed = new LongAdder();
+    private final AtomicLong lastCompletedMillis = new AtomicLong();
 
     private ScheduledGc(LeasedGc gc, List<Namespace> namespaces, GcOptions options, ObjectStore store, Clock clock,
             BerthConfig.Lifecycle lifecycle) {
@@ -61,11 +69,34 @@ public final class ScheduledGc implements AutoCloseable {
         return scheduled;
     }
 
+    /**
+     * What the scheduled runs of this process did so far.
+     *
+     * @param completed runs that collected
+     * @param skipped turns skipped because another process held the lease
+     * @param failed runs that stopped on an error
+     * @param deleted objects the completed runs deleted
+     * @param bytesFreed their total size
+     * @param lastCompletedMillis when the last run completed, in milliseconds since the epoch; 0 before the first
+     */
+    public record Stats(long completed, long skipped, long failed, long deleted, long bytesFreed,
+            long lastCompletedMillis) {}
+
+    /** The counts so far. */
+    public Stats stats() {
+        return new Stats(completed.sum(), skipped.sum(), failed.sum(), deleted.sum(), bytesFreed.sum(),
+                lastCompletedMillis.get());
+    }
+
     private void runOnce() {
         for (Namespace ns : namespaces) {
             try {
                 Optional<GcReport> report = gc.collect(ns, options, GcListener.NONE);
                 if (report.isPresent()) {
+                    completed.increment();
+                    deleted.add(report.get().deleted());
+                    bytesFreed.add(report.get().bytesFreed());
+                    lastCompletedMillis.set(clock.millis());
                     log.info("namespace {}: {}", ns.id(), report.get().summary());
                     ExpiryResult expired = expiryExecutor.apply(expiry.plan(ns, clock.instant()));
                     if (!expired.applied().isEmpty() || !expired.failures().isEmpty()) {
@@ -73,10 +104,12 @@ public final class ScheduledGc implements AutoCloseable {
                                 expired.applied().size(), expired.failures().size());
                     }
                 } else {
+                    skipped.increment();
                     log.debug("namespace {}: gc skipped, another process holds the lease", ns.id());
                 }
             } catch (RuntimeException e) {
                 // A failed run must not end the schedule: the next one starts from scratch and is just as safe.
+                failed.increment();
                 log.error("namespace {}: gc failed: {}", ns.id(), e.toString(), e);
             }
         }

@@ -20,6 +20,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,6 +42,7 @@ public final class ManifestStore {
     private final ManifestCache cache;
     private final VersionCheckedReads<Digest> tagTargets;
     private final VersionCheckedReads<String> linkedMediaTypes;
+    private final LongAdder corruptReads = new LongAdder();
 
     public ManifestStore(ObjectStore store, BlobStore blobs, Catalog catalog, long maxSize,
             SparseIndexPolicy sparseIndexPolicy, ManifestCache cache) {
@@ -53,6 +55,11 @@ public final class ManifestStore {
         this.cache = cache;
         this.tagTargets = new VersionCheckedReads<>(store, ManifestStore::tagTarget, 100_000);
         this.linkedMediaTypes = new VersionCheckedReads<>(store, ManifestStore::linkedMediaType, 100_000);
+    }
+
+    /** How many manifest reads returned bytes that do not hash to the manifest's digest. */
+    public long corruptReads() {
+        return corruptReads.sum();
     }
 
     /** The largest manifest accepted, in bytes. */
@@ -157,6 +164,7 @@ public final class ManifestStore {
         // altered are a backend failure, never a manifest to serve (or cache) under this digest.
         Digest actual = Digest.of(digest.algorithm(), body);
         if (!actual.equals(digest)) {
+            corruptReads.increment();
             log.error("manifest {} in {}: the store returned {} bytes hashing to {}", digest, repo,
                     body.length, actual);
             throw new StorageException("manifest " + digest + ": the store returned other bytes");

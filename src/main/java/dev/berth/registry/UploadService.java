@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -47,6 +48,14 @@ public final class UploadService {
     private final BlobStore blobs;
     private final Clock clock;
     private final UploadDigests digests;
+    private final LongAdder started = new LongAdder();
+    private final LongAdder completed = new LongAdder();
+    private final LongAdder failedDigest = new LongAdder();
+    private final LongAdder failedIntegrity = new LongAdder();
+    private final LongAdder failedOther = new LongAdder();
+    private final LongAdder cancelled = new LongAdder();
+    private final LongAdder chunkIntegrityFailures = new LongAdder();
+    private final LongAdder publishIntegrityFailures = new LongAdder();
 
     public UploadService(ObjectStore store, BlobStore blobs, Clock clock) {
         this(store, blobs, clock, UploadDigests.inRecord());
@@ -60,12 +69,36 @@ public final class UploadService {
         this.digests = digests;
     }
 
+    /**
+     * What this process's uploads did so far.
+     *
+     * @param started uploads started
+     * @param completed uploads completed: their blob was published
+     * @param failedDigest completions refused because the content does not hash to the client's digest
+     * @param failedIntegrity completions that failed an integrity check of the stored chunks or the assembled blob
+     * @param failedOther completions that failed otherwise: the backend failed, the client went away, a bad range
+     * @param cancelled uploads the client cancelled
+     * @param chunkIntegrityFailures chunks refused because the store kept other bytes than were sent
+     * @param publishIntegrityFailures publishes that found stored metadata contradicting the record, including wrong
+     *     bytes found at the blob's address and replaced
+     */
+    public record Stats(long started, long completed, long failedDigest, long failedIntegrity, long failedOther,
+            long cancelled, long chunkIntegrityFailures, long publishIntegrityFailures) {}
+
+    /** The counts so far. */
+    public Stats stats() {
+        return new Stats(started.sum(), completed.sum(), failedDigest.sum(), failedIntegrity.sum(), failedOther.sum(),
+                cancelled.sum(), chunkIntegrityFailures.sum(), publishIntegrityFailures.sum());
+    }
+
     /** Starts an upload in {@code repo} whose running digest uses {@code algorithm}. */
     public UploadRecord start(Namespace ns, RepositoryName repo, DigestAlgorithm algorithm) {
         String id = UUID.randomUUID().toString();
         UploadRecord record = new UploadRecord(id, repo.value(), algorithm, clock.instant(), 0, List.of(),
                 ResumableDigest.start(algorithm).state());
         store.put(StorageLayout.uploadRecord(ns, id), encode(record), PutCondition.ifAbsent());
+        started.increment();
+        log.debug("upload {}: started in {} with {}", id, repo, algorithm.id());
         return record;
     }
 
@@ -88,6 +121,24 @@ public final class UploadService {
      */
     public BlobInfo complete(Namespace ns, RepositoryName repo, String id, Digest expected, IncomingChunk lastChunk) {
         Loaded loaded = load(ns, repo, id);
+        try {
+            BlobInfo blob = complete(ns, repo, loaded, expected, lastChunk);
+            completed.increment();
+            return blob;
+        } catch (IntegrityException e) {
+            failedIntegrity.increment();
+            throw e;
+        } catch (RegistryException e) {
+            (e.errors().get(0).code() == ErrorCode.DIGEST_INVALID ? failedDigest : failedOther).increment();
+            throw e;
+        } catch (RuntimeException e) {
+            failedOther.increment();
+            throw e;
+        }
+    }
+
+    private BlobInfo complete(Namespace ns, RepositoryName repo, Loaded loaded, Digest expected,
+            IncomingChunk lastChunk) {
         if (lastChunk != null) {
             loaded = append(ns, loaded, lastChunk);
         }
@@ -113,6 +164,7 @@ public final class UploadService {
     /** Cancels an upload and removes its chunks; {@code BLOB_UPLOAD_UNKNOWN} when there is none. */
     public void cancel(Namespace ns, RepositoryName repo, String id) {
         delete(ns, load(ns, repo, id).record());
+        cancelled.increment();
     }
 
     private Loaded append(Namespace ns, Loaded loaded, IncomingChunk chunk) {
@@ -160,6 +212,7 @@ public final class UploadService {
             // The store ended the object before the body did: what it holds matches what it read, but not what the
             // client sent, and the range check below would wrongly blame the client for it.
             store.delete(chunkKey);
+            chunkIntegrityFailures.increment();
             log.error("upload {}: chunk {} failed verification: the store took {} bytes and left the rest of the body",
                     record.id(), index, size);
             throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored incompletely");
@@ -168,8 +221,16 @@ public final class UploadService {
             store.delete(chunkKey);
             throw rangeError(record, "Content-Range declares " + range.length() + " bytes but " + size + " arrived");
         }
+        if (log.isDebugEnabled()) {
+            log.debug("upload {}: chunk {} checks: {} bytes (Content-Range {}, declared length {}), crc32c {};"
+                            + " the store reports {} bytes, crc32c {}; {} bytes hashed so far",
+                    record.id(), index, size, range == null ? "none" : range.start() + "-" + range.end(),
+                    chunk.declaredLength(), crc, stored.size(), stored.crc32c() == null ? "not given" : stored.crc32c(),
+                    record.offset() + size);
+        }
         if (stored.size() != size || (stored.crc32c() != null && !stored.crc32c().equals(crc))) {
             store.delete(chunkKey);
+            chunkIntegrityFailures.increment();
             log.error("upload {}: chunk {} failed verification: sent {} bytes crc32c {}, store reports {} bytes crc32c {}",
                     record.id(), index, size, crc, stored.size(), stored.crc32c());
             throw new StorageException("upload " + record.id() + ": chunk " + index + " was stored wrongly");
@@ -199,6 +260,7 @@ public final class UploadService {
             if (matches(existing.get(), record.offset(), expectedCrc)) {
                 return; // an identical push published the same content first
             }
+            publishIntegrityFailures.increment();
             log.warn("upload {}: {} holds {} bytes with crc32c {} where {} bytes with crc32c {} belong; replacing it",
                     record.id(), target, existing.get().size(), existing.get().crc32c(), record.offset(), expectedCrc);
         }
@@ -274,7 +336,8 @@ public final class UploadService {
         }
     }
 
-    private static IntegrityException integrity(UploadRecord record, String problem) {
+    private IntegrityException integrity(UploadRecord record, String problem) {
+        publishIntegrityFailures.increment();
         return new IntegrityException("upload " + record.id() + ": integrity check failed: " + problem);
     }
 

@@ -43,7 +43,8 @@ class ConfigKeysTest {
                 "off", "1h", "false", "24h", "off", "", "sample", "0.01",
                 "", "false", "false", "berth", "5m", "berth", "", "", "ES256", "", "", "", "10", "1m",
                 "", "30s",
-                "", "", "", "");
+                "", "", "", "",
+                "", "true", "2s", "1s", "text", "true", "info");
         assertThat(ConfigKeys.ALL).hasSameSizeAs(texts);
         for (int i = 0; i < texts.size(); i++) {
             ConfigKey key = ConfigKeys.ALL.get(i);

@@ -79,7 +79,8 @@ class ConfigLoaderTest {
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/srv/berth"))),
                 new Limits(512 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
                 BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
-                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown()));
+                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown(),
+                BerthConfig.defaults().admin(), BerthConfig.defaults().log()));
     }
 
     @Test
@@ -136,7 +137,8 @@ class ConfigLoaderTest {
                 new Storage(StorageDriver.MEMORY, new Filesystem(Path.of("/env/root"))),
                 new Limits(1024 * 1024), new Validation(SparseIndexPolicy.ALLOW), new Delete(false),
                 BerthConfig.defaults().lifecycle(), BerthConfig.defaults().verifyOnRead(), Optional.empty(),
-                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown()));
+                Optional.empty(), List.of(), BerthConfig.defaults().notifications(), BerthConfig.defaults().shutdown(),
+                BerthConfig.defaults().admin(), BerthConfig.defaults().log()));
         assertThat(ConfigKeys.find("limits.manifest-size").orElseThrow().envName())
                 .isEqualTo("BERTH_LIMITS_MANIFEST_SIZE");
     }
@@ -295,6 +297,42 @@ class ConfigLoaderTest {
                         file + ":1: listen: 'nowhere' is not HOST:PORT"
                                 + " (write e.g. localhost:5000, 0.0.0.0:5000, [::1]:5000)",
                         "environment variable BERTH_DELETE_ENABLED: delete.enabled: 'yes' is not true or false"));
+    }
+
+    @Test
+    void adminAndLogKeysAreReadFromTheFile() throws Exception {
+        Path file = file("""
+                admin: {listen: "127.0.0.1:5001", metrics: false, readiness-timeout: 5s, readiness-cache: 0s}
+                log: {format: json, access: false, level: debug}
+                """);
+        BerthConfig config = ConfigLoader.load(file, Map.of(), List.of());
+        assertThat(config.admin()).isEqualTo(new BerthConfig.Admin(Optional.of("127.0.0.1:5001"), false,
+                java.time.Duration.ofSeconds(5), java.time.Duration.ZERO));
+        assertThat(config.log()).isEqualTo(new BerthConfig.Log(BerthConfig.LogFormat.JSON, false,
+                BerthConfig.LogLevel.DEBUG));
+    }
+
+    @Test
+    void badAdminAndLogValuesNameTheirKeyAndLine() throws Exception {
+        Path file = file("""
+                log:
+                  format: xml
+                admin:
+                  listen: everywhere
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                        file + ":2: log.format: 'xml' is not one of: text, json",
+                        file + ":4: admin.listen: 'everywhere' is not HOST:PORT"
+                                + " (write e.g. localhost:5000, 0.0.0.0:5000, [::1]:5000)"));
+    }
+
+    @Test
+    void theAdminListenerCannotShareTheMainListenersAddress() throws Exception {
+        Path file = file("listen: 0.0.0.0:5000\nadmin: {listen: 0.0.0.0:5000}\n");
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of(), List.of()))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).singleElement()
+                        .asString().startsWith("admin.listen: 0.0.0.0:5000 is the main listener's address too"));
     }
 
     // ---- the values each key takes
