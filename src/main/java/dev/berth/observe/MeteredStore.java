@@ -2,6 +2,7 @@ package dev.berth.observe;
 
 import dev.berth.observe.StoreMetrics.Operation;
 import dev.berth.storage.InvalidKeyException;
+import dev.berth.storage.KeyPage;
 import dev.berth.storage.ListPage;
 import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.ObjectNotFoundException;
@@ -37,6 +38,12 @@ public final class MeteredStore implements ObjectStore {
         return timed(Operation.STAT, () -> delegate.stat(key));
     }
 
+    /** Counted as a stat: on the filesystem it is one. */
+    @Override
+    public Optional<String> version(String key) {
+        return timed(Operation.STAT, () -> delegate.version(key));
+    }
+
     @Override
     public InputStream get(String key, long offset, long length) {
         return timed(Operation.GET, () -> delegate.get(key, offset, length));
@@ -65,6 +72,11 @@ public final class MeteredStore implements ObjectStore {
     @Override
     public ListPage list(String prefix, String startAfter, int limit) {
         return timed(Operation.LIST, () -> delegate.list(prefix, startAfter, limit));
+    }
+
+    @Override
+    public KeyPage listKeys(String prefix, String startAfter, int limit) {
+        return timed(Operation.LIST, () -> delegate.listKeys(prefix, startAfter, limit));
     }
 
     @Override
