@@ -80,6 +80,16 @@ final class ServeCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * Stops the logging context after the last line: the request lines still queued for the asynchronous request log
+     * are written, and nothing is lost to a hook that stopped logging while requests were still finishing.
+     */
+    private static void stopLogging() {
+        if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+            context.stop();
+        }
+    }
+
     /** What the options say, as settings; {@code --storage DIR} is shorthand for two keys. */
     List<Setting> flagSettings() {
         return configOptions.flagSettings(listenSetting());
@@ -100,6 +110,8 @@ final class ServeCommand implements Callable<Integer> {
                 log.info("Berth stopped");
             } catch (Exception e) {
                 log.warn("Berth did not stop cleanly", e);
+            } finally {
+                stopLogging();
             }
         }, "berth-shutdown"));
         log.info("Berth listening on {}, storage: {}", server.uri(), describeStorage(config.storage()));
