@@ -4,6 +4,7 @@ import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigLoader;
 import dev.berth.config.Setting;
+import dev.berth.config.TracedConfig;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,11 @@ final class ConfigOptions {
     /** The configuration from these options and {@code more} flags, then the environment, file and defaults. */
     BerthConfig load(Map<String, String> env, List<Setting> more) throws ConfigException {
         return ConfigLoader.load(config, env, flagSettings(more));
+    }
+
+    /** As {@link #load}, keeping where each value came from. */
+    TracedConfig loadTraced(Map<String, String> env, List<Setting> more) throws ConfigException {
+        return ConfigLoader.loadTraced(config, env, flagSettings(more));
     }
 
     /** What the options say, as settings; {@code --storage DIR} is shorthand for two keys. */

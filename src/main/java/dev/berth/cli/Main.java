@@ -51,6 +51,7 @@ public final class Main implements Callable<Integer> {
         cli.addSubcommand(new ServeCommand(env, runner));
         cli.addSubcommand(new ScrubCommand(env));
         cli.addSubcommand(UserCommand.commandLine(env, in));
+        cli.addSubcommand(ConfigCommand.commandLine(env));
         ServeCommand.describeConfiguration(cli.getSubcommands().get("serve").getCommandSpec());
         cli.addSubcommand(new GcCommand(env, GcCommand.onTerminal()));
         cli.addSubcommand(new BenchCommand());

@@ -153,7 +153,8 @@ final class ServeCommand implements Callable<Integer> {
         lines.add("the --config file, which overrides the defaults. File keys and variables:");
         for (ConfigKey key : ConfigKeys.ALL) {
             lines.add(String.format("  %-26s %s", key.path(), key.envName()));
-            lines.addAll(wrap(key.description(), "      ", HELP_WIDTH));
+            String note = key.isSecret() ? " (" + key.secrecyNote() + ")" : "";
+            lines.addAll(wrap(key.description() + note, "      ", HELP_WIDTH));
         }
         lines.add("Switched sections (on when present, even empty, or when any of their keys is set):");
         for (ConfigKey section : ConfigKeys.SWITCHED_SECTIONS) {

@@ -111,6 +111,37 @@ final class AuthRules {
         return new AccessRule(repositories.toString(), users, groups, actions, ns);
     }
 
+    /** {@code groups} as flow text that {@link #parseGroups} reads back: {@code {admins: [carol, dave]}}. */
+    static String renderGroups(Map<String, List<String>> groups) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        groups.forEach((name, users) -> entries.put(name, FlowText.list(users)));
+        return FlowText.map(entries);
+    }
+
+    /**
+     * {@code rules} as flow text that {@link #parseRules} reads back; empty user and group lists and the default
+     * namespace are left out, as a file would leave them.
+     */
+    static String renderRules(List<AccessRule> rules) {
+        List<String> items = new ArrayList<>();
+        for (AccessRule rule : rules) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("repositories", FlowText.scalar(rule.repositories()));
+            if (!rule.users().isEmpty()) {
+                fields.put("users", FlowText.list(rule.users()));
+            }
+            if (!rule.groups().isEmpty()) {
+                fields.put("groups", FlowText.list(rule.groups()));
+            }
+            fields.put("actions", FlowText.list(rule.actions()));
+            if (!rule.namespace().equals(AccessRule.DEFAULT_NAMESPACE)) {
+                fields.put("namespace", FlowText.scalar(rule.namespace()));
+            }
+            items.add(FlowText.map(fields));
+        }
+        return "[" + String.join(", ", items) + "]";
+    }
+
     /** A list of names; a single name alone is taken as a list of one, as YAML writers often do. */
     private static List<String> names(String where, Object value, String what) {
         if (value == null) {

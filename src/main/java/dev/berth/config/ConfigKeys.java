@@ -24,6 +24,7 @@ import dev.berth.config.BerthConfig.Swift;
 import dev.berth.config.BerthConfig.SparseIndexPolicy;
 import dev.berth.config.BerthConfig.StorageDriver;
 import dev.berth.config.BerthConfig.Validation;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
@@ -39,6 +40,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -52,121 +54,167 @@ public final class ConfigKeys {
     public static final List<ConfigKey> ALL = List.of(
             new ConfigKey("listen",
                     "HOST:PORT to listen on; 0.0.0.0:5000 for every interface, port 0 for any free port",
-                    (c, v) -> c.withListen(hostPort(v))),
+                    "0.0.0.0:5000",
+                    (c, v) -> c.withListen(hostPort(v)), BerthConfig::listen),
             new ConfigKey("public-url",
                     "base URL clients reach Berth on, for Location headers and the token realm;"
                             + " \"\" takes it from each request",
-                    (c, v) -> c.withPublicUrl(publicUrl(v))),
+                    "https://registry.example.com",
+                    (c, v) -> c.withPublicUrl(publicUrl(v)), BerthConfig::publicUrl),
             new ConfigKey("storage.driver",
                     "where objects are kept: filesystem | s3 | swift | memory (memory is lost on exit)",
-                    (c, v) -> c.withStorage(c.storage().withDriver(oneOf(v, StorageDriver.class)))),
+                    "s3",
+                    (c, v) -> c.withStorage(c.storage().withDriver(oneOf(v, StorageDriver.class))),
+                    c -> enumText(c.storage().driver())),
             new ConfigKey("storage.filesystem.root",
                     "directory of the filesystem driver; a relative path is relative to the working directory",
-                    (c, v) -> c.withStorage(c.storage().withFilesystem(new Filesystem(path(v))))),
-            s3Key("endpoint", "S3 service URL, e.g. http://127.0.0.1:9000; empty: AWS's endpoint for the region",
+                    "/srv/berth",
+                    (c, v) -> c.withStorage(c.storage().withFilesystem(new Filesystem(path(v)))),
+                    c -> c.storage().filesystem().root().toString()),
+            withUrlUserInfoSecret(s3Key("endpoint",
+                    "S3 service URL, e.g. http://127.0.0.1:9000; empty: AWS's endpoint for the region",
+                    "http://127.0.0.1:9000",
                     (s3, v) -> new S3(url(v), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), s3.secretKey(),
-                            s3.pathStyle())),
-            s3Key("region", "S3 signing region, e.g. us-east-1",
+                            s3.pathStyle()), S3::endpoint)),
+            s3Key("region", "S3 signing region, e.g. us-east-1", "eu-west-1",
                     (s3, v) -> new S3(s3.endpoint(), required(v), s3.bucket(), s3.prefix(), s3.accessKey(),
-                            s3.secretKey(), s3.pathStyle())),
-            s3Key("bucket", "S3 bucket holding the objects",
+                            s3.secretKey(), s3.pathStyle()), S3::region),
+            s3Key("bucket", "S3 bucket holding the objects", "registry",
                     (s3, v) -> new S3(s3.endpoint(), s3.region(), required(v), s3.prefix(), s3.accessKey(),
-                            s3.secretKey(), s3.pathStyle())),
-            s3Key("prefix", "key prefix inside the bucket, e.g. registry/; empty for none",
+                            s3.secretKey(), s3.pathStyle()), S3::bucket),
+            s3Key("prefix", "key prefix inside the bucket, e.g. registry/; empty for none", "berth/",
                     (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), keyPrefix(v), s3.accessKey(),
-                            s3.secretKey(), s3.pathStyle())),
-            s3Key("access-key", "S3 access key id; empty: the AWS SDK's default credential chain",
+                            s3.secretKey(), s3.pathStyle()), S3::prefix),
+            s3Key("access-key", "S3 access key id; empty: the AWS SDK's default credential chain", "berth-writer",
                     (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), v, s3.secretKey(),
-                            s3.pathStyle())),
-            s3Key("secret-key", "S3 secret access key (a secret)",
+                            s3.pathStyle()), S3::accessKey),
+            s3Key("secret-key", "S3 secret access key", "example-secret-key",
                     (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(), v,
-                            s3.pathStyle())),
-            s3Key("path-style", "address the bucket in the path (MinIO, Swift, s3proxy): true | false",
+                            s3.pathStyle()), S3::secretKey).asSecret(),
+            s3Key("path-style", "address the bucket in the path (MinIO, Swift, s3proxy): true | false", "true",
                     (s3, v) -> new S3(s3.endpoint(), s3.region(), s3.bucket(), s3.prefix(), s3.accessKey(),
-                            s3.secretKey(), bool(v))),
-            swiftKey("auth-url", "Swift auth URL: .../auth/v1.0 for tempauth, .../v3 for Keystone",
+                            s3.secretKey(), bool(v)), s3 -> Boolean.toString(s3.pathStyle())),
+            withUrlUserInfoSecret(swiftKey("auth-url",
+                    "Swift auth URL: .../auth/v1.0 for tempauth, .../v3 for Keystone",
+                    "https://keystone.example.com/v3",
                     (w, v) -> new Swift(url(v), w.user(), w.key(), w.password(), w.project(), w.domain(),
-                            w.region(), w.container())),
-            swiftKey("user", "Swift user (account:user for tempauth)",
+                            w.region(), w.container()), Swift::authUrl)),
+            swiftKey("user", "Swift user (account:user for tempauth)", "berth",
                     (w, v) -> new Swift(w.authUrl(), v, w.key(), w.password(), w.project(), w.domain(),
-                            w.region(), w.container())),
-            swiftKey("key", "tempauth key (a secret)",
+                            w.region(), w.container()), Swift::user),
+            swiftKey("key", "tempauth key", "example-tempauth-key",
                     (w, v) -> new Swift(w.authUrl(), w.user(), v, w.password(), w.project(), w.domain(),
-                            w.region(), w.container())),
-            swiftKey("password", "Keystone password (a secret)",
+                            w.region(), w.container()), Swift::key).asSecret(),
+            swiftKey("password", "Keystone password", "example-keystone-password",
                     (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), v, w.project(), w.domain(),
-                            w.region(), w.container())),
-            swiftKey("project", "Keystone project the token is scoped to",
+                            w.region(), w.container()), Swift::password).asSecret(),
+            swiftKey("project", "Keystone project the token is scoped to", "registry",
                     (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), v, w.domain(),
-                            w.region(), w.container())),
-            swiftKey("domain", "Keystone domain of the user and project",
+                            w.region(), w.container()), Swift::project),
+            swiftKey("domain", "Keystone domain of the user and project", "Example",
                     (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), required(v),
-                            w.region(), w.container())),
-            swiftKey("region", "Keystone region whose object-store endpoint is used; empty: the first",
+                            w.region(), w.container()), Swift::domain),
+            swiftKey("region", "Keystone region whose object-store endpoint is used; empty: the first", "RegionOne",
                     (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), w.domain(),
-                            v, w.container())),
-            swiftKey("container", "Swift container holding the objects, created when missing",
+                            v, w.container()), Swift::region),
+            swiftKey("container", "Swift container holding the objects, created when missing", "registry",
                     (w, v) -> new Swift(w.authUrl(), w.user(), w.key(), w.password(), w.project(), w.domain(),
-                            w.region(), required(v))),
+                            w.region(), required(v)), Swift::container),
             new ConfigKey("limits.manifest-size",
                     "largest manifest accepted: bytes, or with a unit B, KiB, MiB, GiB, TiB (e.g. 4MiB)",
-                    (c, v) -> c.withLimits(new Limits(positiveSize(v)))),
+                    "8MiB",
+                    (c, v) -> c.withLimits(new Limits(positiveSize(v))), c -> Sizes.format(c.limits().manifestSize())),
             new ConfigKey("validation.sparse-index",
                     "an index naming manifests the repository lacks: reject | allow",
-                    (c, v) -> c.withValidation(new Validation(oneOf(v, SparseIndexPolicy.class)))),
+                    "allow",
+                    (c, v) -> c.withValidation(new Validation(oneOf(v, SparseIndexPolicy.class))),
+                    c -> enumText(c.validation().sparseIndex())),
             new ConfigKey("delete.enabled",
                     "whether DELETE requests are served: true | false",
-                    (c, v) -> c.withDelete(new Delete(bool(v)))),
+                    "false",
+                    (c, v) -> c.withDelete(new Delete(bool(v))), c -> Boolean.toString(c.delete().enabled())),
             lifecycleKey("gc.schedule", "interval of garbage collection inside berth serve, e.g. 6h; off for none",
-                    (l, v) -> l.withGc(new Gc(Durations.parseOrOff(v), l.gc().grace(), l.gc().deleteUntagged()))),
+                    "6h",
+                    (l, v) -> l.withGc(new Gc(Durations.parseOrOff(v), l.gc().grace(), l.gc().deleteUntagged())),
+                    l -> Durations.formatOrOff(l.gc().schedule())),
             lifecycleKey("gc.grace", "content younger than this is never collected, covering pushes in flight",
-                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), Durations.parse(v), l.gc().deleteUntagged()))),
+                    "2h",
+                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), Durations.parse(v), l.gc().deleteUntagged())),
+                    l -> Durations.format(l.gc().grace())),
             lifecycleKey("gc.delete-untagged", "collect manifests that no tag reaches: true | false",
-                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), l.gc().grace(), bool(v)))),
+                    "true",
+                    (l, v) -> l.withGc(new Gc(l.gc().schedule(), l.gc().grace(), bool(v))),
+                    l -> Boolean.toString(l.gc().deleteUntagged())),
             lifecycleKey("uploads.expire-after", "unfinished uploads untouched this long are removed, e.g. 24h",
-                    (l, v) -> l.withUploads(new Uploads(Durations.parse(v)))),
+                    "12h",
+                    (l, v) -> l.withUploads(new Uploads(Durations.parse(v))),
+                    l -> Durations.format(l.uploads().expireAfter())),
             lifecycleKey("tags.expire-after", "tags not pushed for this long are removed, e.g. 90d; off: never",
-                    (l, v) -> l.withTags(new Tags(Durations.parseOrOff(v)))),
+                    "90d",
+                    (l, v) -> l.withTags(new Tags(Durations.parseOrOff(v))),
+                    l -> Durations.formatOrOff(l.tags().expireAfter())),
             lifecycleKey("retention", "a list of rules {repositories: GLOB, keep-last: N, keep-matching: REGEX,"
-                    + " delete-untagged-after: DURATION}", (l, v) -> l.withRetention(RetentionRules.parse(v))),
+                    + " delete-untagged-after: DURATION}",
+                    "[{repositories: \"ci/**\", keep-last: 10, keep-matching: \"^v[0-9]\", delete-untagged-after: 7d}]",
+                    (l, v) -> l.withRetention(RetentionRules.parse(v)), l -> RetentionRules.render(l.retention())),
             new ConfigKey("verify-on-read.policy",
                     "hash blob reads as they stream: always | sample (first read, then a share) | off",
+                    "always",
                     (c, v) -> c.withVerifyOnRead(new VerifyOnRead(oneOf(v, VerifyPolicy.class),
-                            c.verifyOnRead().rate()))),
+                            c.verifyOnRead().rate())), c -> enumText(c.verifyOnRead().policy())),
             new ConfigKey("verify-on-read.rate",
                     "share of later reads verified under the sample policy, from 0 to 1, e.g. 0.01",
-                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(c.verifyOnRead().policy(), fraction(v)))),
+                    "0.05",
+                    (c, v) -> c.withVerifyOnRead(new VerifyOnRead(c.verifyOnRead().policy(), fraction(v))),
+                    c -> BigDecimal.valueOf(c.verifyOnRead().rate()).stripTrailingZeros().toPlainString()),
             authKey("htpasswd", "htpasswd file of users with bcrypt hashes (htpasswd -B, berth user add),"
-                    + " re-read when it changes; empty: no users", (a, v) -> a.withHtpasswd(optionalPath(v))),
+                    + " re-read when it changes; empty: no users", "/etc/berth/users.htpasswd",
+                    (a, v) -> a.withHtpasswd(optionalPath(v)), a -> pathText(a.htpasswd())),
             authKey("anonymous-pull", "callers without credentials may pull every repository: true | false",
-                    (a, v) -> a.withAnonymousPull(bool(v))),
+                    "true",
+                    (a, v) -> a.withAnonymousPull(bool(v)), a -> Boolean.toString(a.anonymousPull())),
             authKey("token.enabled", "issue bearer tokens at /token and accept them (the Docker token flow);"
-                    + " Basic stays accepted: true | false", (a, v) -> a.withToken(a.token().withEnabled(bool(v)))),
+                    + " Basic stays accepted: true | false", "true",
+                    (a, v) -> a.withToken(a.token().withEnabled(bool(v))),
+                    a -> Boolean.toString(a.token().enabled())),
             authKey("token.issuer", "the iss claim of the tokens Berth issues, e.g. berth; with token.jwks, the"
-                    + " issuer whose tokens are trusted", (a, v) -> a.withToken(a.token().withIssuer(required(v)))),
+                    + " issuer whose tokens are trusted", "registry.example.com",
+                    (a, v) -> a.withToken(a.token().withIssuer(required(v))), a -> a.token().issuer()),
             authKey("token.expiry", "how long a token is valid, e.g. 5m (clients assume at least 60s)",
-                    (a, v) -> a.withToken(a.token().withExpiry(positive(v)))),
+                    "15m",
+                    (a, v) -> a.withToken(a.token().withExpiry(positive(v))),
+                    a -> Durations.format(a.token().expiry())),
             authKey("token.service", "the service of the challenge and the aud a token must name, e.g."
-                    + " registry.example.com", (a, v) -> a.withToken(a.token().withService(required(v)))),
-            authKey("token.realm", "the token endpoint the challenge names; empty: public-url (or the URL a request"
-                    + " reached) + /token", (a, v) -> a.withToken(a.token().withRealm(url(v)))),
+                    + " registry.example.com", "registry.example.com",
+                    (a, v) -> a.withToken(a.token().withService(required(v))), a -> a.token().service()),
+            withUrlUserInfoSecret(authKey("token.realm", "the token endpoint the challenge names; empty: public-url"
+                    + " (or the URL a request reached) + /token", "https://registry.example.com/token",
+                    (a, v) -> a.withToken(a.token().withRealm(url(v))), a -> a.token().realm())),
             authKey("token.key", "PEM private key (EC P-256 or Ed25519) tokens are signed with; empty: one generated"
-                    + " on first start and kept in the store", (a, v) -> a.withToken(a.token().withKey(optionalPath(v)))),
-            authKey("token.algorithm", "algorithm of a generated signing key: ES256 | EdDSA",
-                    (a, v) -> a.withToken(a.token().withAlgorithm(tokenAlgorithm(v)))),
-            authKey("token.jwks", "JWKS URL of an external token issuer to trust instead of issuing tokens here"
-                    + " (needs token.realm); empty: Berth issues its own", (a, v) -> a.withToken(a.token().withJwks(url(v)))),
+                    + " on first start and kept in the store", "/etc/berth/token.key",
+                    (a, v) -> a.withToken(a.token().withKey(optionalPath(v))), a -> pathText(a.token().key())),
+            authKey("token.algorithm", "algorithm of a generated signing key: ES256 | EdDSA", "EdDSA",
+                    (a, v) -> a.withToken(a.token().withAlgorithm(tokenAlgorithm(v))),
+                    a -> a.token().algorithm().jwsName()),
+            withUrlUserInfoSecret(authKey("token.jwks", "JWKS URL of an external token issuer to trust instead of"
+                    + " issuing tokens here (needs token.realm); empty: Berth issues its own",
+                    "https://auth.example.com/.well-known/jwks.json",
+                    (a, v) -> a.withToken(a.token().withJwks(url(v))), a -> a.token().jwks())),
             authKey("groups", "a map of group names to user lists, e.g. {admins: [carol, dave]}",
-                    (a, v) -> a.withGroups(AuthRules.parseGroups(v))),
+                    "{admins: [carol, dave]}",
+                    (a, v) -> a.withGroups(AuthRules.parseGroups(v)), a -> AuthRules.renderGroups(a.groups())),
             authKey("rules", "a list of grants {repositories: GLOB, users: [NAME], groups: [GROUP],"
                     + " actions: [pull, push, delete, admin]}; what every matching rule grants is allowed,"
                     + " everything else denied; the user anonymous stands for callers without credentials",
-                    (a, v) -> a.withRules(AuthRules.parseRules(v))),
+                    "[{repositories: \"team-a/**\", users: [alice], groups: [admins], actions: [pull, push, delete]}]",
+                    (a, v) -> a.withRules(AuthRules.parseRules(v)), a -> AuthRules.renderRules(a.rules())),
             authKey("login-limit.failures", "failed logins a client address may make within login-limit.window"
-                    + " before it gets 429 until the window allows again, e.g. 10",
-                    (a, v) -> a.withLoginLimit(new LoginLimit(positiveInt(v), a.loginLimit().window()))),
-            authKey("login-limit.window", "the window failed logins are counted in, e.g. 1m",
-                    (a, v) -> a.withLoginLimit(new LoginLimit(a.loginLimit().failures(), positive(v)))),
+                    + " before it gets 429 until the window allows again, e.g. 10", "5",
+                    (a, v) -> a.withLoginLimit(new LoginLimit(positiveInt(v), a.loginLimit().window())),
+                    a -> Integer.toString(a.loginLimit().failures())),
+            authKey("login-limit.window", "the window failed logins are counted in, e.g. 1m", "5m",
+                    (a, v) -> a.withLoginLimit(new LoginLimit(a.loginLimit().failures(), positive(v))),
+                    a -> Durations.format(a.loginLimit().window())),
             new ConfigKey("notifications.endpoints",
                     "a list of webhook endpoints {name: NAME, url: URL, headers: {NAME: [VALUE]}, timeout: 5s,"
                             + " threshold: 3, backoff: 1s, max-backoff: 1m, queue-size: 1000, repositories: [GLOB],"
@@ -174,87 +222,158 @@ public final class ConfigKeys {
                             + " ignore: {mediatypes: [TYPE], actions: [ACTION]}, disabled: false}"
                             + " that registry events are posted to, as Distribution's notifications;"
                             + " see docs/events.md",
-                    (c, v) -> c.withNotifications(new Notifications(NotificationEndpoints.parse(v)))),
+                    "[{name: audit, url: \"https://hooks.example.com/registry\","
+                            + " headers: {Authorization: [Bearer example-token]}, actions: [push, delete]}]",
+                    (c, v) -> c.withNotifications(new Notifications(NotificationEndpoints.parse(v))),
+                    c -> NotificationEndpoints.render(c.notifications().endpoints(), false))
+                    .withSecretParts(c -> NotificationEndpoints.render(c.notifications().endpoints(), true)),
             new ConfigKey("shutdown.timeout",
                     "on SIGTERM, how long requests in flight may take to finish and queued events to be"
                             + " delivered before Berth exits anyway, e.g. 30s",
-                    (c, v) -> c.withShutdown(new Shutdown(positive(v)))),
+                    "2m",
+                    (c, v) -> c.withShutdown(new Shutdown(positive(v))), c -> Durations.format(c.shutdown().timeout())),
             tlsKey("cert", "PEM certificate chain of the TLS listener, the server's certificate first;"
-                    + " re-read when it changes", (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa())),
+                    + " re-read when it changes", "/etc/berth/tls.crt",
+                    (t, v) -> new Tls(optionalPath(v), t.key(), t.clientCa()), t -> pathText(t.cert())),
             tlsKey("key", "PEM private key of tls.cert, unencrypted: PKCS#8 (BEGIN PRIVATE KEY), EC or RSA;"
-                    + " re-read when it changes", (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa())),
+                    + " re-read when it changes", "/etc/berth/tls.key",
+                    (t, v) -> new Tls(t.cert(), optionalPath(v), t.clientCa()), t -> pathText(t.key())),
             tlsKey("client-ca", "PEM CA certificates for mTLS: a client certificate they sign logs in as the user"
                     + " of its CN; re-read when it changes; empty: no client certificates asked for",
-                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v))),
+                    "/etc/berth/ca.crt",
+                    (t, v) -> new Tls(t.cert(), t.key(), optionalPath(v)), t -> pathText(t.clientCa())),
             new ConfigKey("namespaces", "isolated registries besides the default one, a list of {name: ID,"
                     + " hosts: [HOST], prefix: COMPONENT, public-url: URL}: a request to one of its hosts (any port),"
                     + " or elsewhere a repository name starting with PREFIX/, goes to it; all others to default",
-                    (c, v) -> c.withNamespaces(NamespaceList.parse(v))),
+                    "[{name: team-a, hosts: [a.registry.example.com]}, {name: team-b, prefix: team-b}]",
+                    (c, v) -> c.withNamespaces(NamespaceList.parse(v)), c -> NamespaceList.render(c.namespaces())),
             adminKey("listen", "HOST:PORT of a separate plain-HTTP listener that alone serves /metrics, /healthz"
-                    + " and /readyz (e.g. 127.0.0.1:5001); empty: the main listener serves them",
-                    (a, v) -> a.withListen(v.isEmpty() ? Optional.empty() : Optional.of(hostPort(v)))),
+                    + " and /readyz (e.g. 127.0.0.1:5001); empty: the main listener serves them", "127.0.0.1:5001",
+                    (a, v) -> a.withListen(v.isEmpty() ? Optional.empty() : Optional.of(hostPort(v))),
+                    a -> a.listen().orElse("")),
             adminKey("metrics", "measure requests, storage, uploads and collections and serve them at /metrics"
-                    + " (Prometheus text format): true | false", (a, v) -> a.withMetrics(bool(v))),
+                    + " (Prometheus text format): true | false", "false",
+                    (a, v) -> a.withMetrics(bool(v)), a -> Boolean.toString(a.metrics())),
             adminKey("readiness-timeout", "how long /readyz waits for the store to answer before it says 503,"
-                    + " e.g. 2s", (a, v) -> a.withReadinessTimeout(positive(v))),
+                    + " e.g. 2s", "5s",
+                    (a, v) -> a.withReadinessTimeout(positive(v)), a -> Durations.format(a.readinessTimeout())),
             adminKey("readiness-cache", "how long a /readyz answer is reused so frequent probes cost the store"
-                    + " little, e.g. 1s; 0s: every probe asks the store",
-                    (a, v) -> a.withReadinessCache(Durations.parse(v))),
+                    + " little, e.g. 1s; 0s: every probe asks the store", "0s",
+                    (a, v) -> a.withReadinessCache(Durations.parse(v)), a -> Durations.format(a.readinessCache())),
             logKey("format", "how each request line is written: text (key=value pairs) | json (one object per line)",
-                    (l, v) -> l.withFormat(oneOf(v, LogFormat.class))),
-            logKey("access", "log one line per request to the logger berth.access: true | false",
-                    (l, v) -> l.withAccess(bool(v))),
+                    "json",
+                    (l, v) -> l.withFormat(oneOf(v, LogFormat.class)), l -> enumText(l.format())),
+            logKey("access", "log one line per request to the logger berth.access: true | false", "false",
+                    (l, v) -> l.withAccess(bool(v)), l -> Boolean.toString(l.access())),
             logKey("level", "level of Berth's own loggers: error | warn | info | debug (debug also logs each upload"
-                    + " chunk's checks with its upload id)", (l, v) -> l.withLevel(oneOf(v, LogLevel.class))));
+                    + " chunk's checks with its upload id)", "debug",
+                    (l, v) -> l.withLevel(oneOf(v, LogLevel.class)), l -> enumText(l.level())));
 
     /**
      * Sections whose mere presence in the file means something, even written empty ({@code auth: {}}): binding
-     * one switches it on. Setting any key inside them switches them on too.
+     * one switches it on. Setting any key inside them switches them on too. A section has no value of its own (it
+     * reads as {@code ""}); whether it is present is told by {@link #isSwitchedOn}.
      */
     public static final List<ConfigKey> SWITCHED_SECTIONS = List.of(
             new ConfigKey("auth", "present (even as auth: {}): access control is on and denies what no rule"
-                    + " grants; absent: every caller may do everything",
-                    (c, v) -> c.withAuth(Optional.of(c.auth().orElseGet(Auth::defaults)))),
+                    + " grants; absent: every caller may do everything", "{}",
+                    (c, v) -> c.withAuth(Optional.of(c.auth().orElseGet(Auth::defaults))), c -> ""),
             new ConfigKey("tls", "present: serve HTTPS (TLS 1.2 and 1.3, HTTP/2 or HTTP/1.1) with tls.cert and"
-                    + " tls.key; absent: plain HTTP",
-                    (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults)))));
+                    + " tls.key; absent: plain HTTP", "{cert: /etc/berth/tls.crt, key: /etc/berth/tls.key}",
+                    (c, v) -> c.withTls(Optional.of(c.tls().orElseGet(Tls::defaults))), c -> ""));
+
+    /** Whether the switched section at {@code path} ({@code auth} or {@code tls}) is present in {@code config}. */
+    public static boolean isSwitchedOn(String path, BerthConfig config) {
+        return switch (path) {
+            case "auth" -> config.auth().isPresent();
+            case "tls" -> config.tls().isPresent();
+            default -> throw new IllegalArgumentException("no switched section " + path);
+        };
+    }
 
     /** Keys whose value is a list in the file, written as YAML flow text in the environment. */
     static final Set<String> LIST_KEYS = Set.of("lifecycle.retention", "auth.groups", "auth.rules", "namespaces",
             "notifications.endpoints");
 
-    private static ConfigKey s3Key(String name, String description, BiFunction<S3, String, S3> set) {
-        return new ConfigKey("storage.s3." + name, description,
-                (c, v) -> c.withStorage(c.storage().withS3(set.apply(c.storage().s3(), v))));
+    private static ConfigKey s3Key(String name, String description, String example,
+            BiFunction<S3, String, S3> set, Function<S3, String> get) {
+        return new ConfigKey("storage.s3." + name, description, example,
+                (c, v) -> c.withStorage(c.storage().withS3(set.apply(c.storage().s3(), v))),
+                c -> get.apply(c.storage().s3()));
     }
 
-    private static ConfigKey swiftKey(String name, String description, BiFunction<Swift, String, Swift> set) {
-        return new ConfigKey("storage.swift." + name, description,
-                (c, v) -> c.withStorage(c.storage().withSwift(set.apply(c.storage().swift(), v))));
+    private static ConfigKey swiftKey(String name, String description, String example,
+            BiFunction<Swift, String, Swift> set, Function<Swift, String> get) {
+        return new ConfigKey("storage.swift." + name, description, example,
+                (c, v) -> c.withStorage(c.storage().withSwift(set.apply(c.storage().swift(), v))),
+                c -> get.apply(c.storage().swift()));
     }
 
-    private static ConfigKey lifecycleKey(String name, String description,
-            BiFunction<Lifecycle, String, Lifecycle> set) {
-        return new ConfigKey("lifecycle." + name, description,
-                (c, v) -> c.withLifecycle(set.apply(c.lifecycle(), v)));
+    private static ConfigKey lifecycleKey(String name, String description, String example,
+            BiFunction<Lifecycle, String, Lifecycle> set, Function<Lifecycle, String> get) {
+        return new ConfigKey("lifecycle." + name, description, example,
+                (c, v) -> c.withLifecycle(set.apply(c.lifecycle(), v)), c -> get.apply(c.lifecycle()));
     }
 
-    private static ConfigKey authKey(String name, String description, BiFunction<Auth, String, Auth> set) {
-        return new ConfigKey("auth." + name, description,
-                (c, v) -> c.withAuth(Optional.of(set.apply(c.auth().orElseGet(Auth::defaults), v))));
+    /** A key of the auth section; an absent section reads as its defaults, the values setting a key starts from. */
+    private static ConfigKey authKey(String name, String description, String example,
+            BiFunction<Auth, String, Auth> set, Function<Auth, String> get) {
+        return new ConfigKey("auth." + name, description, example,
+                (c, v) -> c.withAuth(Optional.of(set.apply(c.auth().orElseGet(Auth::defaults), v))),
+                c -> get.apply(c.auth().orElseGet(Auth::defaults)));
     }
 
-    private static ConfigKey adminKey(String name, String description, BiFunction<Admin, String, Admin> set) {
-        return new ConfigKey("admin." + name, description, (c, v) -> c.withAdmin(set.apply(c.admin(), v)));
+    private static ConfigKey adminKey(String name, String description, String example,
+            BiFunction<Admin, String, Admin> set, Function<Admin, String> get) {
+        return new ConfigKey("admin." + name, description, example, (c, v) -> c.withAdmin(set.apply(c.admin(), v)),
+                c -> get.apply(c.admin()));
     }
 
-    private static ConfigKey logKey(String name, String description, BiFunction<Log, String, Log> set) {
-        return new ConfigKey("log." + name, description, (c, v) -> c.withLog(set.apply(c.log(), v)));
+    private static ConfigKey logKey(String name, String description, String example,
+            BiFunction<Log, String, Log> set, Function<Log, String> get) {
+        return new ConfigKey("log." + name, description, example, (c, v) -> c.withLog(set.apply(c.log(), v)),
+                c -> get.apply(c.log()));
     }
 
-    private static ConfigKey tlsKey(String name, String description, BiFunction<Tls, String, Tls> set) {
-        return new ConfigKey("tls." + name, description,
-                (c, v) -> c.withTls(Optional.of(set.apply(c.tls().orElseGet(Tls::defaults), v))));
+    /** A key of the tls section; an absent section reads as its defaults, as for {@link #authKey}. */
+    private static ConfigKey tlsKey(String name, String description, String example,
+            BiFunction<Tls, String, Tls> set, Function<Tls, String> get) {
+        return new ConfigKey("tls." + name, description, example,
+                (c, v) -> c.withTls(Optional.of(set.apply(c.tls().orElseGet(Tls::defaults), v))),
+                c -> get.apply(c.tls().orElseGet(Tls::defaults)));
+    }
+
+    /** A URL key: the user info a URL may carry ({@code https://user:password@host}) is a credential. */
+    private static ConfigKey withUrlUserInfoSecret(ConfigKey key) {
+        return key.withSecretParts(c -> maskUserInfo(key.read(c)));
+    }
+
+    /** {@code url} with its user info, if it has any, replaced by {@link ConfigKey#REDACTED}. */
+    static String maskUserInfo(String url) {
+        int scheme = url.indexOf("://");
+        if (scheme < 0) {
+            return url;
+        }
+        int start = scheme + 3;
+        int end = start;
+        while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+            end++;
+        }
+        int at = url.lastIndexOf('@', end - 1);
+        if (at < start) {
+            return url;
+        }
+        return url.substring(0, start) + ConfigKey.REDACTED + url.substring(at);
+    }
+
+    /** A path as the file writes it, or empty text for none. */
+    private static String pathText(Optional<Path> path) {
+        return path.map(Path::toString).orElse("");
+    }
+
+    /** An enum constant as configuration writes it: lower case, {@code _} as {@code -}. */
+    static String enumText(Enum<?> constant) {
+        return constant.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** {@code BERTH_} variables the {@code ./berth} launcher reads itself; the loader lets them pass. */
@@ -516,12 +635,12 @@ public final class ConfigKeys {
     /** The constant named by {@code text} in lower case, as configuration writes enum values. */
     static <E extends Enum<E>> E oneOf(String text, Class<E> type) {
         for (E constant : type.getEnumConstants()) {
-            if (constant.name().toLowerCase(Locale.ROOT).replace('_', '-').equals(text)) {
+            if (enumText(constant).equals(text)) {
                 return constant;
             }
         }
         String choices = Arrays.stream(type.getEnumConstants())
-                .map(e -> e.name().toLowerCase(Locale.ROOT).replace('_', '-'))
+                .map(ConfigKeys::enumText)
                 .collect(Collectors.joining(", "));
         throw new IllegalArgumentException("'" + text + "' is not one of: " + choices);
     }

@@ -2,6 +2,7 @@ package dev.berth.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -21,6 +22,12 @@ public final class ConfigLoader {
      * variables) and {@code flags} (settings the command line made, each naming its option as origin).
      */
     public static BerthConfig load(Path file, Map<String, String> env, List<Setting> flags) throws ConfigException {
+        return loadTraced(file, env, flags).config();
+    }
+
+    /** As {@link #load}, keeping where each key's value came from, for {@code berth config check}. */
+    public static TracedConfig loadTraced(Path file, Map<String, String> env, List<Setting> flags)
+            throws ConfigException {
         List<String> problems = new ArrayList<>();
         // Lowest precedence first: binding them in this order lets each later value replace an earlier one.
         List<Setting> settings = new ArrayList<>();
@@ -31,6 +38,7 @@ public final class ConfigLoader {
         settings.addAll(flags);
 
         BerthConfig config = BerthConfig.defaults();
+        Map<String, List<String>> origins = new LinkedHashMap<>();
         for (Setting setting : settings) {
             ConfigKey key = ConfigKeys.find(setting.key())
                     .or(() -> ConfigKeys.findSection(setting.key()))
@@ -41,6 +49,7 @@ public final class ConfigLoader {
             }
             try {
                 config = key.binder().bind(config, setting.value());
+                origins.computeIfAbsent(key.path(), k -> new ArrayList<>()).add(setting.origin());
             } catch (IllegalArgumentException e) {
                 problems.add(setting.origin() + ": " + key.path() + ": " + e.getMessage());
             }
@@ -55,7 +64,7 @@ public final class ConfigLoader {
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return config;
+        return new TracedConfig(config, origins);
     }
 
     /** What the chosen storage driver lacks: keys that are optional alone but needed together. */

@@ -38,6 +38,33 @@ public final class Durations {
         }
     }
 
+    /**
+     * {@code duration} as configuration writes it, in the largest unit that holds it whole: {@code 90m} rather than
+     * {@code 5400s}; what {@link #parse} reads back to the same duration.
+     */
+    public static String format(Duration duration) {
+        if (duration.isNegative() || duration.toNanosPart() % 1_000_000 != 0) {
+            throw new IllegalArgumentException(duration + " cannot be written in whole milliseconds");
+        }
+        long millis = duration.toMillis();
+        if (millis == 0) {
+            return "0s";
+        }
+        long[] sizes = {86_400_000L, 3_600_000L, 60_000L, 1_000L};
+        String[] units = {"d", "h", "m", "s"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (millis % sizes[i] == 0) {
+                return millis / sizes[i] + units[i];
+            }
+        }
+        return millis + "ms";
+    }
+
+    /** {@code duration} as {@link #format}, or {@code off} for none. */
+    public static String formatOrOff(Optional<Duration> duration) {
+        return duration.map(Durations::format).orElse("off");
+    }
+
     /** Parses {@code text} for a key that may be switched off: {@code off} gives empty. */
     public static Optional<Duration> parseOrOff(String text) {
         if (text.equals("off")) {

@@ -3,6 +3,7 @@ package dev.berth.config;
 import dev.berth.config.BerthConfig.NamespaceSpec;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -67,6 +68,24 @@ final class NamespaceList {
             namespaces.add(spec);
         }
         return List.copyOf(namespaces);
+    }
+
+    /** {@code namespaces} as flow text that {@link #parse} reads back; empty fields are left out. */
+    static String render(List<NamespaceSpec> namespaces) {
+        List<String> items = new ArrayList<>();
+        for (NamespaceSpec ns : namespaces) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("name", FlowText.scalar(ns.name()));
+            if (!ns.hosts().isEmpty()) {
+                fields.put("hosts", FlowText.list(ns.hosts()));
+            }
+            ns.prefix().ifPresent(prefix -> fields.put("prefix", FlowText.scalar(prefix)));
+            if (!ns.publicUrl().isEmpty()) {
+                fields.put("public-url", FlowText.scalar(ns.publicUrl()));
+            }
+            items.add(FlowText.map(fields));
+        }
+        return "[" + String.join(", ", items) + "]";
     }
 
     /** Records that {@code owner} claims {@code value}, refusing a value another entry claimed first. */

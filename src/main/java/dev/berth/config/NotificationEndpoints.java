@@ -76,6 +76,50 @@ final class NotificationEndpoints {
         return List.copyOf(endpoints);
     }
 
+    /**
+     * {@code endpoints} as flow text that {@link #parse} reads back, every timing written out; with {@code masked},
+     * header values and the user info of URLs (both credentials) are written as {@link ConfigKey#REDACTED}.
+     */
+    static String render(List<NotificationEndpoint> endpoints, boolean masked) {
+        List<String> items = new ArrayList<>();
+        for (NotificationEndpoint endpoint : endpoints) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("name", FlowText.scalar(endpoint.name()));
+            fields.put("url", FlowText.scalar(masked ? ConfigKeys.maskUserInfo(endpoint.url()) : endpoint.url()));
+            if (!endpoint.headers().isEmpty()) {
+                Map<String, String> headers = new LinkedHashMap<>();
+                endpoint.headers().forEach((name, values) -> headers.put(name, FlowText.list(masked
+                        ? values.stream().map(v -> ConfigKey.REDACTED).toList() : values)));
+                fields.put("headers", FlowText.map(headers));
+            }
+            fields.put("timeout", Durations.format(endpoint.timeout()));
+            fields.put("threshold", Integer.toString(endpoint.threshold()));
+            fields.put("backoff", Durations.format(endpoint.backoff()));
+            fields.put("max-backoff", Durations.format(endpoint.maxBackoff()));
+            fields.put("queue-size", Integer.toString(endpoint.queueSize()));
+            if (!endpoint.repositories().isEmpty()) {
+                fields.put("repositories", FlowText.list(endpoint.repositories()));
+            }
+            if (!endpoint.actions().isEmpty()) {
+                fields.put("actions", FlowText.list(endpoint.actions()));
+            }
+            if (!endpoint.ignoredMediaTypes().isEmpty() || !endpoint.ignoredActions().isEmpty()) {
+                // ignoredmediatypes and ignore.mediatypes read into one list: written back as the latter alone.
+                Map<String, String> ignore = new LinkedHashMap<>();
+                if (!endpoint.ignoredMediaTypes().isEmpty()) {
+                    ignore.put("mediatypes", FlowText.list(endpoint.ignoredMediaTypes()));
+                }
+                if (!endpoint.ignoredActions().isEmpty()) {
+                    ignore.put("actions", FlowText.list(endpoint.ignoredActions()));
+                }
+                fields.put("ignore", FlowText.map(ignore));
+            }
+            fields.put("disabled", Boolean.toString(endpoint.disabled()));
+            items.add(FlowText.map(fields));
+        }
+        return "[" + String.join(", ", items) + "]";
+    }
+
     private static NotificationEndpoint endpoint(String where, Map<?, ?> fields) {
         unknownFields(where, fields, FIELDS);
         String name = text(where, fields, "name");

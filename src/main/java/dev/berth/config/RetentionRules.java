@@ -3,6 +3,7 @@ package dev.berth.config;
 import dev.berth.config.BerthConfig.RetentionRule;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +52,20 @@ final class RetentionRules {
             rules.add(rule(where, fields));
         }
         return List.copyOf(rules);
+    }
+
+    /** {@code rules} as flow text that {@link #parse} reads back; a rule's absent fields are left out. */
+    static String render(List<RetentionRule> rules) {
+        List<String> items = new ArrayList<>();
+        for (RetentionRule rule : rules) {
+            Map<String, String> fields = new LinkedHashMap<>();
+            fields.put("repositories", FlowText.scalar(rule.repositories()));
+            rule.keepLast().ifPresent(n -> fields.put("keep-last", Integer.toString(n)));
+            rule.keepMatching().ifPresent(regex -> fields.put("keep-matching", FlowText.scalar(regex)));
+            rule.deleteUntaggedAfter().ifPresent(d -> fields.put("delete-untagged-after", Durations.format(d)));
+            items.add(FlowText.map(fields));
+        }
+        return "[" + String.join(", ", items) + "]";
     }
 
     private static RetentionRule rule(String where, Map<?, ?> fields) {

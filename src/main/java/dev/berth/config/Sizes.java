@@ -43,4 +43,20 @@ public final class Sizes {
             throw new IllegalArgumentException("'" + text + "' is too large a size");
         }
     }
+
+    /** {@code bytes} as configuration writes it, in the largest binary unit that holds it whole: {@code 4MiB}. */
+    public static String format(long bytes) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException(bytes + " is not a size");
+        }
+        String[] units = {"TiB", "GiB", "MiB", "KiB"};
+        int[] shifts = {40, 30, 20, 10};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << shifts[i];
+            if (bytes != 0 && bytes % unit == 0) {
+                return bytes / unit + units[i];
+            }
+        }
+        return Long.toString(bytes);
+    }
 }

@@ -40,4 +40,20 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parseOrOff("never"))
                 .hasMessage("'never' is not a duration or off (write e.g. 500ms, 30s, 5m, 24h, 7d, or off)");
     }
+
+    @ParameterizedTest
+    @CsvSource({"PT0S, 0s", "PT0.5S, 500ms", "PT1.5S, 1500ms", "PT30S, 30s", "PT90M, 90m", "PT24H, 1d", "PT25H, 25h",
+            "PT168H, 7d"})
+    void formatWritesTheLargestWholeUnitAndParseReadsItBack(Duration duration, String text) {
+        assertThat(Durations.format(duration)).isEqualTo(text);
+        assertThat(Durations.parse(text)).isEqualTo(duration);
+    }
+
+    @Test
+    void formatWritesNoneAsOffAndRefusesWhatNoTextCouldHold() {
+        assertThat(Durations.formatOrOff(Optional.empty())).isEqualTo("off");
+        assertThat(Durations.formatOrOff(Optional.of(Duration.ofHours(6)))).isEqualTo("6h");
+        assertThatThrownBy(() -> Durations.format(Duration.ofNanos(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.format(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

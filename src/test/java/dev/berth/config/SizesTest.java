@@ -38,4 +38,12 @@ class SizesTest {
         assertThatThrownBy(() -> Sizes.parse(text))
                 .hasMessage("'" + text + "' is not a size: units are binary, write " + suggested);
     }
+
+    @ParameterizedTest
+    @CsvSource({"0, 0", "1, 1", "1023, 1023", "1024, 1KiB", "1536, 1536", "4194304, 4MiB", "1073741824, 1GiB",
+            "1099511627776, 1TiB", "3298534883328, 3TiB"})
+    void formatWritesTheLargestWholeBinaryUnitAndParseReadsItBack(long bytes, String text) {
+        assertThat(Sizes.format(bytes)).isEqualTo(text);
+        assertThat(Sizes.parse(text)).isEqualTo(bytes);
+    }
 }
