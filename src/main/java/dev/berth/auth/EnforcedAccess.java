@@ -10,6 +10,7 @@ import dev.berth.auth.token.StoredSigningKey;
 import dev.berth.auth.token.TokenSigner;
 import dev.berth.auth.token.TokenVerifier;
 import dev.berth.config.BerthConfig;
+import dev.berth.config.LoggedUrls;
 import dev.berth.registry.ErrorCode;
 import dev.berth.registry.Namespace;
 import dev.berth.registry.Namespaces;
@@ -108,7 +109,7 @@ public final class EnforcedAccess implements AccessControl {
             KeySet keys = new RemoteJwks(URI.create(token.jwks()), clock);
             TokenVerifier verifier = new TokenVerifier(token.issuer(), services.all(), keys, clock);
             log.info("bearer tokens of issuer '{}' for services {} accepted, keys from {}; clients get them at {}",
-                    token.issuer(), services.all(), token.jwks(), realm);
+                    token.issuer(), services.all(), LoggedUrls.of(token.jwks()), LoggedUrls.of(realm));
             return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, services), basic),
                     rules, groups, auth.anonymousPull(), services);
         }
@@ -120,7 +121,7 @@ public final class EnforcedAccess implements AccessControl {
         TokenSigner signer = new TokenSigner(token.issuer(), key, token.expiry(), clock);
         TokenService service = new TokenService(signer, verifier, services, namespaces, basic, groups, rules,
                 auth.anonymousPull());
-        log.info("bearer tokens issued at {} for services {} by issuer '{}', signed {} with key {}", realm,
+        log.info("bearer tokens issued at {} for services {} by issuer '{}', signed {} with key {}", LoggedUrls.of(realm),
                 services.all(), token.issuer(), key.algorithm().jwsName(), key.kid());
         return new EnforcedAccess(List.of(new BearerAuthenticator(verifier, groups, realm, services), basic),
                 rules, groups, auth.anonymousPull(), services, Optional.of(service));

@@ -5,6 +5,7 @@ import dev.berth.config.BerthConfig;
 import dev.berth.config.ConfigException;
 import dev.berth.config.ConfigKey;
 import dev.berth.config.ConfigKeys;
+import dev.berth.config.LoggedUrls;
 import dev.berth.config.Setting;
 import dev.berth.observe.LogLevels;
 import dev.berth.tls.TlsFileException;
@@ -17,8 +18,8 @@ import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -129,8 +130,8 @@ final class ServeCommand implements Callable<Integer> {
             case FILESYSTEM -> "filesystem " + storage.filesystem().root().toAbsolutePath().normalize();
             case S3 -> "s3 bucket " + storage.s3().bucket() + (storage.s3().prefix().isEmpty() ? "" : " prefix "
                     + storage.s3().prefix()) + " at " + (storage.s3().endpoint().isEmpty() ? "AWS region "
-                    + storage.s3().region() : storage.s3().endpoint());
-            case SWIFT -> "swift container " + storage.swift().container() + " at " + storage.swift().authUrl();
+                    + storage.s3().region() : LoggedUrls.of(storage.s3().endpoint()));
+            case SWIFT -> "swift container " + storage.swift().container() + " at " + LoggedUrls.of(storage.swift().authUrl());
             case MEMORY -> "memory (lost on exit)";
         };
     }

@@ -1,6 +1,7 @@
 package dev.berth.events;
 
 import dev.berth.config.BerthConfig.NotificationEndpoint;
+import dev.berth.config.LoggedUrls;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -66,7 +67,7 @@ final class Endpoint {
     static Endpoint start(NotificationEndpoint config, Clock clock) {
         Endpoint endpoint = new Endpoint(config, clock);
         endpoint.worker.start();
-        log.info("events: endpoint {} ({}), timeout {}, queue {}, {} header(s)", config.name(), config.url(),
+        log.info("events: endpoint {} ({}), timeout {}, queue {}, {} header(s)", config.name(), LoggedUrls.of(config.url()),
                 config.timeout(), config.queueSize(), config.headers().size());
         return endpoint;
     }

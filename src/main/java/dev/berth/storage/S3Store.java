@@ -1,5 +1,6 @@
 package dev.berth.storage;
 
+import dev.berth.config.LoggedUrls;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -119,7 +120,7 @@ public final class S3Store implements ObjectStore, AutoCloseable {
             ensureBucket(s3, settings.bucket());
             S3Features features = new S3FeatureProbe(s3, settings.bucket(), prefix + RESERVED).run();
             log.info("S3 store at {} bucket {} prefix '{}': {}", settings.endpoint().isEmpty() ? "AWS"
-                    : settings.endpoint(), settings.bucket(), prefix, features.describe());
+                    : LoggedUrls.of(settings.endpoint()), settings.bucket(), prefix, features.describe());
             return new S3Store(s3, settings.bucket(), prefix, limits, features);
         } catch (SdkException e) {
             s3.close();

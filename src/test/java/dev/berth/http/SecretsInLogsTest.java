@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.berth.BerthServer;
 import dev.berth.auth.HtpasswdEditor;
-import dev.berth.config.BerthConfig;
 import dev.berth.config.BerthConfig.AccessRule;
 import dev.berth.config.BerthConfig.LogFormat;
 import dev.berth.config.BerthConfig.LogLevel;
+import dev.berth.config.BerthConfig;
 import dev.berth.conformance.Digests;
 import dev.berth.observe.LogLevels;
 import dev.berth.storage.MemoryStore;
@@ -118,6 +118,20 @@ class SecretsInLogsTest {
             LogLevels.apply(before);
         }
         assertThat(secrets).allSatisfy(secret -> assertThat(secret).hasSizeGreaterThan(20));
+    }
+
+    @org.junit.jupiter.api.Test
+    void aPasswordWrittenIntoAWebhookUrlNeverReachesTheLog() throws Exception {
+        String password = "hook-" + HexFormat.of().formatHex(Digests.randomBytes(12));
+        BerthConfig config = BerthConfig.defaults().withListen("127.0.0.1:0").withNotifications(
+                new BerthConfig.Notifications(List.of(BerthConfig.NotificationEndpoint.to("audit",
+                        "http://hooks:" + password + "@127.0.0.1:9/registry"))));
+        try (CapturedLogs logs = new CapturedLogs(); BerthServer server = BerthServer.start(config, new MemoryStore())) {
+            List<String> everything = logs.allText();
+            assertThat(everything).anySatisfy(line -> assertThat(line).contains("events: endpoint audit")
+                    .contains("<redacted>@127.0.0.1:9/registry"));
+            assertThat(everything).allSatisfy(line -> assertThat(line).doesNotContain(password));
+        }
     }
 
     private HttpResponse<String> send(URI base, String method, String path, String authorization, byte[] body,

@@ -1,5 +1,6 @@
 package dev.berth.auth.token;
 
+import dev.berth.config.LoggedUrls;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -93,10 +94,10 @@ public final class RemoteJwks implements KeySet {
             List<VerificationKey> fresh = Jwks.parse(body);
             keys = List.copyOf(fresh);
             fetched = now;
-            log.info("token keys from {}: {} key(s) {}", url, fresh.size(),
+            log.info("token keys from {}: {} key(s) {}", LoggedUrls.of(url), fresh.size(),
                     fresh.stream().map(VerificationKey::kid).toList());
         } catch (IOException e) {
-            log.warn("token keys from {} could not be fetched ({}); keeping the {} key(s) fetched before", url,
+            log.warn("token keys from {} could not be fetched ({}); keeping the {} key(s) fetched before", LoggedUrls.of(url),
                     e.getMessage(), keys.size());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
