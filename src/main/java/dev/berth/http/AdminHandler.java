@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Handler;
@@ -73,18 +72,13 @@ public final class AdminHandler extends Handler.Wrapper {
      * probe waits for the store, which must not hold up the thread that parses requests.
      */
     private void dispatch(Request request, Response response, Callback callback) {
-        try {
-            blockingWork.execute(() -> {
-                try {
-                    serve(request, response, callback);
-                } catch (IOException | RuntimeException e) {
-                    callback.failed(e);
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            Responses.bytes(request, response, callback, 503, "application/json",
-                    Responses.errorBody("TOOMANYREQUESTS", "the server is busy; try again"));
-        }
+        Responses.dispatch(blockingWork, request, response, callback, () -> {
+            try {
+                serve(request, response, callback);
+            } catch (IOException | RuntimeException e) {
+                callback.failed(e);
+            }
+        });
     }
 
     private static boolean isAdminConnector(Request request) {

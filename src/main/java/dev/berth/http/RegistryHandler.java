@@ -42,7 +42,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
@@ -121,12 +120,7 @@ public final class RegistryHandler extends Handler.Abstract {
             serve(request, response, callback);
             return true;
         }
-        try {
-            blockingWork.execute(() -> serve(request, response, callback));
-        } catch (RejectedExecutionException e) {
-            Responses.error(request, response, callback, RegistryException.withStatus(503, ErrorCode.TOOMANYREQUESTS,
-                    "the server is busy; try again"));
-        }
+        Responses.dispatch(blockingWork, request, response, callback, () -> serve(request, response, callback));
         return true;
     }
 

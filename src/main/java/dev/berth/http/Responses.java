@@ -3,10 +3,13 @@ package dev.berth.http;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.berth.registry.ErrorCode;
 import dev.berth.registry.RegistryException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
@@ -47,6 +50,20 @@ final class Responses {
             response.write(true, null, callback);
         } else {
             response.write(true, ByteBuffer.wrap(bytes), callback);
+        }
+    }
+
+    /**
+     * Runs {@code work} on {@code blockingWork}, which then owns the response; when the pool refuses it, answers 503
+     * at once, so a saturated server says so instead of leaving the client waiting.
+     */
+    static void dispatch(Executor blockingWork, Request request, Response response, Callback callback,
+            Runnable work) {
+        try {
+            blockingWork.execute(work);
+        } catch (RejectedExecutionException e) {
+            error(request, response, callback, RegistryException.withStatus(503, ErrorCode.TOOMANYREQUESTS,
+                    "the server is busy; try again"));
         }
     }
 

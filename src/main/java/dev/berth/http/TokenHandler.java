@@ -12,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.stream.Collectors;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.FormFields;
@@ -59,12 +58,7 @@ public final class TokenHandler extends Handler.Wrapper {
             return super.handle(request, response, callback);
         }
         ObservedRequest.route(request, Route.TOKEN, null);
-        try {
-            blockingWork.execute(() -> serve(request, response, callback, path));
-        } catch (RejectedExecutionException e) {
-            Responses.error(request, response, callback, RegistryException.withStatus(503, ErrorCode.TOOMANYREQUESTS,
-                    "the server is busy; try again"));
-        }
+        Responses.dispatch(blockingWork, request, response, callback, () -> serve(request, response, callback, path));
         return true;
     }
 
