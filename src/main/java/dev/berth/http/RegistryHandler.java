@@ -303,7 +303,7 @@ public final class RegistryHandler extends Handler.Abstract {
         }
         try (in) {
             long copied = in instanceof BufferReadable direct
-                    ? copyDirect(request, response, in, direct, length)
+                    ? copyDirect(request, response, direct, length)
                     : copyThroughArray(response, in, length);
             if (copied != length) {
                 throw new StoreReadException("the store ended the blob after " + copied + " of " + length + " bytes");
@@ -327,8 +327,8 @@ public final class RegistryHandler extends Handler.Abstract {
      * Streams through pooled direct buffers, which the store fills and the socket drains without a copy into a Java
      * array in between; each write completes before its buffer is filled again.
      */
-    private static long copyDirect(Request request, Response response, InputStream stream, BufferReadable in,
-            long length) throws IOException {
+    private static long copyDirect(Request request, Response response, BufferReadable in, long length)
+            throws IOException {
         RetainableByteBuffer pooled = request.getComponents().getByteBufferPool()
                 .acquire((int) Math.min(COPY_BUFFER, length), true);
         try {
@@ -349,12 +349,7 @@ public final class RegistryHandler extends Handler.Abstract {
             }
             return copied;
         } finally {
-            // Closed before the buffer goes back to the pool: closing waits for a hash that may still be reading it.
-            try {
-                stream.close();
-            } finally {
-                pooled.release();
-            }
+            pooled.release();
         }
     }
 

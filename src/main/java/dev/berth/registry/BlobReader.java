@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.Executor;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,7 +36,6 @@ public final class BlobReader {
     private static final int REMEMBERED = 10_000;
 
     private final ObjectStore store;
-    private final Executor hasher;
     private final Quarantine quarantine;
     private final VerifyOnRead policy;
     private final DoubleSupplier random;
@@ -54,13 +52,6 @@ public final class BlobReader {
 
     /** A reader with {@code policy}; {@code random} yields numbers in [0, 1) for sampling later reads. */
     public BlobReader(ObjectStore store, Quarantine quarantine, VerifyOnRead policy, DoubleSupplier random) {
-        this(store, quarantine, policy, random, Runnable::run);
-    }
-
-    /** A reader that hashes verified reads on {@code hasher}, overlapping hashing with sending. */
-    public BlobReader(ObjectStore store, Quarantine quarantine, VerifyOnRead policy, DoubleSupplier random,
-            Executor hasher) {
-        this.hasher = hasher;
         this.store = store;
         this.quarantine = quarantine;
         this.policy = policy;
@@ -117,7 +108,7 @@ public final class BlobReader {
             return InputStream.nullInputStream();
         }
         InputStream in = store.get(StorageLayout.blobData(ns, blob.digest()), 0, length);
-        return new VerifyingInputStream(in, blob.digest(), length, outcome, hasher);
+        return new VerifyingInputStream(in, blob.digest(), length, outcome);
     }
 
     /** Whether a full read is hashed, and whether it is the first of its version. */

@@ -3,7 +3,6 @@ package dev.berth.registry;
 import dev.berth.config.BerthConfig;
 import dev.berth.storage.ObjectStore;
 import java.time.Clock;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -33,7 +32,7 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
         BlobStore blobs = new BlobStore(store, catalog, clock,
                 BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
-                () -> ThreadLocalRandom.current().nextDouble(), Executors.newVirtualThreadPerTaskExecutor());
+                () -> ThreadLocalRandom.current().nextDouble());
         return new Registry(blobs, new UploadService(store, blobs, clock, digests),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),
