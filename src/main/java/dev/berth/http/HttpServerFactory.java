@@ -25,6 +25,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /** Builds the Jetty server that serves the registry on the configured address, over plain HTTP or TLS. */
 public final class HttpServerFactory {
+    private static final int INPUT_BUFFER_BYTES = 64 * 1024;
+
     private HttpServerFactory() {}
 
     /**
@@ -47,7 +49,7 @@ public final class HttpServerFactory {
         http.setUriCompliance(UriCompliance.UNSAFE);
         http.setRequestHeaderSize(64 * 1024);
         ServerConnector connector = tls.map(context -> tlsConnector(server, http, context))
-                .orElseGet(() -> new ServerConnector(server, new HttpConnectionFactory(http)));
+                .orElseGet(() -> new ServerConnector(server, http1(http)));
         HostAndPort listen = HostAndPort.parse(config.listen());
         connector.setHost(listen.host());
         connector.setPort(listen.port());
@@ -89,6 +91,16 @@ public final class HttpServerFactory {
         return admin;
     }
 
+    /**
+     * HTTP/1.1 reading the socket 64 KiB at a time: Jetty's default of 8 KiB cost a system call and a hand-over per
+     * 8 KiB of every upload. 64 KiB is the largest buffer Jetty's pool keeps for reuse.
+     */
+    private static HttpConnectionFactory http1(HttpConfiguration config) {
+        HttpConnectionFactory factory = new HttpConnectionFactory(config);
+        factory.setInputBufferSize(INPUT_BUFFER_BYTES);
+        return factory;
+    }
+
     /** TLS, then ALPN choosing h2 or http/1.1 (a client that offers no ALPN gets HTTP/1.1). */
     private static ServerConnector tlsConnector(Server server, HttpConfiguration plain,
             SslContextFactory.Server context) {
@@ -100,7 +112,7 @@ public final class HttpServerFactory {
         secure.setSniHostCheck(false);
         secure.setSniRequired(false);
         https.addCustomizer(secure);
-        HttpConnectionFactory http1 = new HttpConnectionFactory(https);
+        HttpConnectionFactory http1 = http1(https);
         HTTP2ServerConnectionFactory http2 = new HTTP2ServerConnectionFactory(https);
         // ALPN names are matched exactly, and HTTP/1.1's is "http/1.1" (RFC 7301), not the "HTTP/1.1" of Jetty's
         // connection factory; a client offering only http/1.1 would otherwise be refused the handshake.

@@ -71,6 +71,8 @@ public final class FilesystemStore implements ObjectStore {
     private static final String CRC_ATTRIBUTE = "berth.crc32c";
     private static final int LOCK_STRIPES = 1024;
     private static final int BUFFER_BYTES = 256 * 1024;
+    /** How many bytes of a large write gather before they are flushed to disk in the background. */
+    private static final long WRITEBACK_INTERVAL_BYTES = 8L * 1024 * 1024;
     /** Most filesystems refuse longer file names, so such a key could never be stored. */
     private static final int MAX_NAME_BYTES = 255;
     /** Publishing retries when a concurrent delete removes the empty parent directory it just created. */
@@ -384,13 +386,21 @@ public final class FilesystemStore implements ObjectStore {
     private static long copy(InputStream data, FileChannel out) throws IOException {
         CRC32C crc = new CRC32C();
         byte[] buffer = new byte[BUFFER_BYTES];
-        int n;
-        while ((n = data.read(buffer)) >= 0) {
-            crc.update(buffer, 0, n);
-            ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
-            while (chunk.hasRemaining()) {
-                out.write(chunk);
+        EarlyWriteback writeback = new EarlyWriteback(out, WRITEBACK_INTERVAL_BYTES);
+        try {
+            int n;
+            // The buffer is filled before each write: a request body arrives in pieces of a few KiB, and writing
+            // each piece as it came made one system call (and one copy into a temporary direct buffer) per piece.
+            while ((n = data.readNBytes(buffer, 0, buffer.length)) > 0) {
+                crc.update(buffer, 0, n);
+                ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                while (chunk.hasRemaining()) {
+                    out.write(chunk);
+                }
+                writeback.written(n);
             }
+        } finally {
+            writeback.awaitFlush(); // before the caller closes the channel under it
         }
         return crc.getValue();
     }
