@@ -232,7 +232,8 @@ public final class ManifestStore {
         List<String> tags = new ArrayList<>();
         KeyPage page;
         do {
-            page = store.listKeys(prefix, after, Math.min(wanted - tags.size(), 1000));
+            // One call for the whole page: each call on the filesystem reads the tag directory once.
+            page = store.listKeys(prefix, after, wanted - tags.size());
             page.keys().forEach(key -> tags.add(key.substring(prefix.length())));
             after = page.nextStartAfter();
         } while (after != null && tags.size() < wanted);

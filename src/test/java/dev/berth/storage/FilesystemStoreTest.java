@@ -60,6 +60,32 @@ class FilesystemStoreTest extends ObjectStoreContract {
     }
 
     @Test
+    void aDirectoryOfObjectsOnlyIsListedByNameFromStartAfterUpToTheLimit() {
+        for (int i = 0; i < 80; i++) {
+            store.put("t/tag-%02d".formatted(i), new byte[] {1}, PutCondition.always());
+        }
+
+        KeyPage page = store.listKeys("t/", "t/tag-10", 5);
+
+        assertThat(page.keys()).containsExactly("t/tag-11", "t/tag-12", "t/tag-13", "t/tag-14", "t/tag-15");
+        assertThat(page.nextStartAfter()).isEqualTo("t/tag-15");
+        assertThat(listKeys("t/tag-4", null, 100)).hasSize(10).allMatch(key -> key.startsWith("t/tag-4"));
+    }
+
+    @Test
+    void aLargeDirectoryThatGainsASubdirectoryIsNoLongerTakenForOneOfObjectsOnly() throws IOException {
+        for (int i = 0; i < 100; i++) {
+            store.put("t/a%02d".formatted(i), new byte[] {1}, PutCondition.always());
+        }
+        assertThat(listKeys("t/", "t/a97", 10)).containsExactly("t/a98", "t/a99");
+
+        store.put("t/c/d", new byte[] {1}, PutCondition.always());
+        Files.createDirectories(root.resolve("t/empty")); // a directory holding no object is no key either
+
+        assertThat(listKeys("t/", "t/a97", 10)).containsExactly("t/a98", "t/a99", "t/c/d");
+    }
+
+        @Test
     void ifAbsentIsExclusiveAcrossTwoStoresOnOneRoot() throws Exception {
         List<ObjectStore> stores = List.of(new FilesystemStore(root), new FilesystemStore(root));
         int threads = 8;
