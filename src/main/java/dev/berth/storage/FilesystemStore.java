@@ -11,7 +11,6 @@ import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryNotEmptyException;
-import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Files;
@@ -583,13 +582,12 @@ public final class FilesystemStore implements ObjectStore {
 
     // ---- metadata ---------------------------------------------------------------------------------------------
 
-    /** Reads what is stored at {@code path}; empty when there is no object there. */
-    /** The key and size of a regular file, from one stat; no etag or CRC. */
     /** A listed object of which only the key is known; {@link #listKeys} reads nothing else. */
     private static ObjectInfo keyOnly(String key) {
         return new ObjectInfo(key, -1, null, null, null);
     }
 
+    /** The key and size of a regular file, from one stat; no etag or CRC. */
     private static Optional<ObjectInfo> bareInfo(String key, Path path) throws IOException {
         try {
             BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, NOFOLLOW_LINKS);
@@ -601,6 +599,7 @@ public final class FilesystemStore implements ObjectStore {
         }
     }
 
+    /** Reads what is stored at {@code path}; empty when there is no object there. */
     private Optional<ObjectInfo> readInfo(String key, Path path) throws IOException {
         try {
             long size;
