@@ -6,6 +6,15 @@ import org.junit.jupiter.api.Test;
 
 /** The S3 backend against OpenStack Swift 2.30's s3api middleware (tempauth user {@code test:tester}). */
 class S3StoreSwiftS3ApiTest extends S3StoreTestSupport {
+    /**
+     * Swift serves overwrites with eventual consistency; under concurrent If-Match writes its s3api answered a GET
+     * of the object with 404 once in a while (a contract run failed so, under load).
+     */
+    @Override
+    protected boolean overwrittenObjectsMayVanishBriefly() {
+        return true;
+    }
+
     @Override
     protected String server() {
         return "swift";
