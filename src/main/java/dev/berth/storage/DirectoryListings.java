@@ -11,11 +11,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a directory's entry names in sorted order, and keeps those of large directories that have settled. A page
@@ -117,19 +117,12 @@ final class DirectoryListings {
         if (a == null) {
             return null;
         }
-        long changed = nanos((FileTime) a.get("ctime"));
-        if (nanos(Instant.now(clock)) - changed < settled.toNanos()) {
+        long changed = FilesystemStore.nanos((FileTime) a.get("ctime"));
+        if (TimeUnit.MILLISECONDS.toNanos(clock.millis()) - changed < settled.toNanos()) {
             return null;
         }
         return Long.toHexString((Long) a.get("dev")) + "-" + Long.toHexString((Long) a.get("ino")) + "-"
-                + Long.toHexString(changed) + "-" + Long.toHexString(nanos((FileTime) a.get("lastModifiedTime")));
-    }
-
-    private static long nanos(FileTime time) {
-        return nanos(time.toInstant());
-    }
-
-    private static long nanos(Instant instant) {
-        return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+                + Long.toHexString(changed) + "-"
+                + Long.toHexString(FilesystemStore.nanos((FileTime) a.get("lastModifiedTime")));
     }
 }

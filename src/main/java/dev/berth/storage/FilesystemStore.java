@@ -637,7 +637,8 @@ public final class FilesystemStore implements ObjectStore {
         }
     }
 
-    private static long nanos(FileTime time) {
+    /** A file time in nanoseconds since the epoch; also how {@link DirectoryListings} reads change times. */
+    static long nanos(FileTime time) {
         Instant instant = time.toInstant();
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
     }
