@@ -153,9 +153,13 @@ public final class RegistryHandler extends Handler.Abstract {
             callback.failed(e);
         } catch (StorageException e) {
             log.error("{} {}: storage failed", request.getMethod(), request.getHttpURI().getPath(), e);
+            // A store that stopped reading a chunk leaves the rest of the body in the socket; closing on it would
+            // reset the connection before the client reads this answer.
+            drainSmallBody(request);
             serverError(request, response, callback, "storage failed: " + e.getMessage());
         } catch (RuntimeException e) {
             log.error("{} {}: unexpected failure", request.getMethod(), request.getHttpURI().getPath(), e);
+            drainSmallBody(request);
             serverError(request, response, callback, "internal error");
         }
     }

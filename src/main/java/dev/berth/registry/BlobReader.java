@@ -18,17 +18,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Opens blobs for serving and, as the verify-on-read policy asks, hashes a full read while it streams, so a blob
- * whose stored bytes no longer match its digest is never served whole: the read fails before its last bytes, and
- * the blob is quarantined.
+ * Opens blobs for serving and, as the verify-on-read policy asks, checks a full read while it streams, so a blob
+ * whose stored bytes are not the bytes pushed is never served whole: the read fails before its last bytes, and the
+ * blob is quarantined.
  *
- * <p>Policies: {@code always} hashes every full read; {@code sample} hashes the first full read of every version of
- * a blob, then a random share {@code rate} of later ones; {@code off} hashes nothing. A range read that does not
- * cover the whole blob is never hashed: its bytes alone cannot be checked against the digest. Under {@code sample}
- * the first good read leaves a marker object beside the blob ({@link StorageLayout#blobVerified}) holding the etag
- * of the version it hashed, so every process sharing the store skips later reads of that version, and a blob
- * written again (a re-push after quarantine gets a new etag) is hashed again. Each process remembers the markers it
- * has seen, so a hot blob costs no extra store call per read.
+ * <p>Policies: {@code always} hashes every full read; {@code sample} checks the first full read of every version of
+ * a blob, then hashes a random share {@code rate} of later ones; {@code off} checks nothing. A range read that does
+ * not cover the whole blob is never checked: its bytes alone cannot be checked against the digest. The first read
+ * under {@code sample} compares the bytes with the CRC32C the store keeps for them, which the upload checked against
+ * the client's bytes before it published the blob, so it finds what went wrong in the store since, at a thirtieth of
+ * SHA-256's cost; it hashes with the digest when the store keeps no CRC32C. Under {@code sample} the first good read
+ * leaves a marker object beside the blob ({@link StorageLayout#blobVerified}) holding the etag of the version it
+ * checked, so every process sharing the store skips later reads of that version, and a blob written again (a re-push
+ * after quarantine gets a new etag) is checked again. Each process remembers the markers it has seen, so a hot blob
+ * costs no extra store call per read.
  */
 public final class BlobReader {
     private static final Logger log = LoggerFactory.getLogger(BlobReader.class);
@@ -59,11 +62,11 @@ public final class BlobReader {
     }
 
     /**
-     * How many reads were hashed, how many of them hashed right, and how many did not.
+     * How many reads were checked, how many of them checked out, and how many did not.
      *
-     * @param hashed reads chosen for hashing
-     * @param passed hashed reads whose bytes matched the digest
-     * @param failed hashed reads whose bytes did not
+     * @param hashed reads chosen for checking, by digest or by CRC32C
+     * @param passed checked reads whose bytes were right
+     * @param failed checked reads whose bytes were not
      */
     public record Stats(long hashed, long passed, long failed) {}
 
@@ -73,8 +76,8 @@ public final class BlobReader {
     }
 
     /**
-     * Streams {@code length} bytes of {@code blob} from {@code offset}. When the read is hashed and the bytes do not
-     * match, the read of the last bytes throws {@link CorruptBlobException} after the blob was quarantined.
+     * Streams {@code length} bytes of {@code blob} from {@code offset}. When the read is checked and the bytes are
+     * wrong, the read of the last bytes throws {@link CorruptBlobException} after the blob was quarantined.
      */
     public InputStream open(Namespace ns, BlobInfo blob, long offset, long length) {
         boolean full = offset == 0 && length == blob.size();
@@ -93,9 +96,9 @@ public final class BlobReader {
             }
 
             @Override
-            public CorruptBlobException corrupt(Digest actual) {
+            public CorruptBlobException corrupt(String found) {
                 failed.incrementAndGet();
-                return quarantine(ns, blob, actual);
+                return quarantine(ns, blob, found, mode == Mode.FIRST);
             }
         };
         if (length == 0) {
@@ -107,8 +110,11 @@ public final class BlobReader {
             }
             return InputStream.nullInputStream();
         }
+        // A first read compares with the CRC32C written with the bytes; any other checked read hashes them.
+        ReadCheck check = mode == Mode.FIRST && blob.crc32c() != null
+                ? ReadCheck.crc32c(blob.crc32c()) : ReadCheck.digest(blob.digest());
         InputStream in = store.get(StorageLayout.blobData(ns, blob.digest()), 0, length);
-        return new VerifyingInputStream(in, blob.digest(), length, outcome);
+        return new VerifyingInputStream(in, blob.digest(), check, length, outcome);
     }
 
     /** Whether a full read is hashed, and whether it is the first of its version. */
@@ -163,17 +169,25 @@ public final class BlobReader {
         }
     }
 
-    private CorruptBlobException quarantine(Namespace ns, BlobInfo blob, Digest actual) {
-        String message = "blob " + blob.digest() + ": the " + blob.size() + " bytes read hash to " + actual;
+    /**
+     * Hands a blob whose read came to {@code found} to the quarantine, which hashes it again. When that second read
+     * hashes right after a first read went wrong, it is the version's verified read, so it leaves the marker: a
+     * CRC32C kept wrong beside right bytes would otherwise fail every first read.
+     */
+    private CorruptBlobException quarantine(Namespace ns, BlobInfo blob, String found, boolean firstRead) {
+        String message = "blob " + blob.digest() + ": the " + blob.size() + " bytes read came to " + found;
         log.error("{}; the read is aborted before its last bytes", message);
         verified.remove(StorageLayout.blobVerified(ns, blob.digest()));
         try {
             Quarantine.Result result = quarantine.quarantineIfCorrupt(ns, blob.digest(),
-                    "verify on read: a read of it hashed to " + actual);
-            return new CorruptBlobException(blob.digest(), actual, message + " (" + describe(result) + ")");
+                    "verify on read: a read of it came to " + found);
+            if (firstRead && result.outcome() == Quarantine.Outcome.SOUND) {
+                mark(ns, blob);
+            }
+            return new CorruptBlobException(blob.digest(), message + " (" + describe(result) + ")");
         } catch (RuntimeException e) {
             log.error("blob {}: quarantine failed: {}", blob.digest(), e.toString());
-            return new CorruptBlobException(blob.digest(), actual, message + " (quarantine failed: " + e + ")");
+            return new CorruptBlobException(blob.digest(), message + " (quarantine failed: " + e + ")");
         }
     }
 

@@ -6,13 +6,12 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.security.MessageDigest;
 import java.util.HexFormat;
 
 /**
- * Hashes a whole blob as it is read and checks the digest before handing out the blob's last bytes: the read that
- * reaches the expected length returns only once the bytes hash right, and throws {@link CorruptBlobException}
- * instead when they do not. A caller that forwards bytes as it reads them therefore never forwards a whole wrong
+ * Checks a whole blob as it is read ({@link ReadCheck}: its digest, or the CRC32C written with it) before handing out
+ * the blob's last bytes: the read that reaches the expected length returns only once the bytes check out, and throws
+ * {@link CorruptBlobException} instead when they do not. A caller that forwards bytes as it reads them therefore never forwards a whole wrong
  * blob. A stream that ends early is never checked; the caller sees it short.
  */
 final class VerifyingInputStream extends FilterInputStream implements BufferReadable {
@@ -21,13 +20,13 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
         /** The bytes hash to the digest. */
         void verified();
 
-        /** The bytes hash to {@code actual}; returns the failure to throw. */
-        CorruptBlobException corrupt(Digest actual);
+        /** The bytes came to {@code found} (a digest or a checksum); returns the failure to throw. */
+        CorruptBlobException corrupt(String found);
     }
 
     private final Digest expected;
     private final long length;
-    private final MessageDigest md;
+    private final ReadCheck check;
     private final Outcome outcome;
     private long count;
     private boolean checked;
@@ -36,11 +35,11 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
      * Hashes on the reading thread. Hashing each buffer on another thread while the caller sent it was tried: on two
      * CPUs it cost about 40% more CPU per verified byte (hand-overs) and made pulls slower, not faster.
      */
-    VerifyingInputStream(InputStream in, Digest expected, long length, Outcome outcome) {
+    VerifyingInputStream(InputStream in, Digest expected, ReadCheck check, long length, Outcome outcome) {
         super(in);
         this.expected = expected;
         this.length = length;
-        this.md = BlobHasher.newDigest(expected.algorithm());
+        this.check = check;
         this.outcome = outcome;
     }
 
@@ -49,7 +48,7 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
         Digest actual = new Digest(expected.algorithm(),
                 HexFormat.of().formatHex(BlobHasher.newDigest(expected.algorithm()).digest()));
         if (!actual.equals(expected)) {
-            throw outcome.corrupt(actual);
+            throw outcome.corrupt(actual.toString());
         }
         outcome.verified();
     }
@@ -65,7 +64,7 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
     public int read(byte[] b, int off, int len) throws IOException {
         int n = super.read(b, off, len);
         if (n > 0) {
-            hashed(ByteBuffer.wrap(b, off, n));
+            take(ByteBuffer.wrap(b, off, n));
         }
         return n;
     }
@@ -85,24 +84,24 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
             }
         }
         if (n > 0) {
-            hashed(into.duplicate().position(start).limit(start + n));
+            take(into.duplicate().position(start).limit(start + n));
         }
         return n;
     }
 
-    /** Counts and hashes bytes just read; when they complete the blob, checks the digest before they go out. */
-    private void hashed(ByteBuffer bytes) throws CorruptBlobException, IOException {
+    /** Counts and checks bytes just read; when they complete the blob, finishes the check before they go out. */
+    private void take(ByteBuffer bytes) throws CorruptBlobException, IOException {
         int n = bytes.remaining();
         if (count + n > length) {
             throw new IOException("the store returned more than the " + length + " bytes of blob " + expected);
         }
-        md.update(bytes);
+        check.update(bytes);
         count += n;
         if (count == length && !checked) {
             checked = true;
-            Digest actual = new Digest(expected.algorithm(), HexFormat.of().formatHex(md.digest()));
-            if (!actual.equals(expected)) {
-                throw outcome.corrupt(actual); // these n bytes, the last ones, are never handed out
+            var mismatch = check.mismatch();
+            if (mismatch.isPresent()) {
+                throw outcome.corrupt(mismatch.get()); // these n bytes, the last ones, are never handed out
             }
             outcome.verified();
         }

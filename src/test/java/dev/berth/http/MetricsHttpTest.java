@@ -18,12 +18,14 @@ import dev.berth.storage.FaultInjectingStore.Action;
 import dev.berth.storage.FaultInjectingStore.Op;
 import dev.berth.storage.FilesystemStore;
 import dev.berth.storage.MemoryStore;
+import dev.berth.storage.ObjectInfo;
 import dev.berth.storage.PutCondition;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -326,12 +328,18 @@ class MetricsHttpTest {
         return after.sum(name, labels) - before.sum(name, labels);
     }
 
-    /** Overwrites the stored bytes of {@code digest} with the same number of bytes, the first one flipped. */
+    /**
+     * Overwrites the stored bytes of {@code digest} with the same number of bytes, the first one flipped, while the
+     * store goes on reporting the CRC32C written with the original bytes, as bit rot would leave them.
+     */
     private static void flipFirstByte(String digest) {
         String key = StorageLayout.blobData(Namespace.DEFAULT, Digest.parse(digest));
+        String written = faults.delegate().stat(key).orElseThrow().crc32c();
         byte[] bytes = faults.delegate().read(key);
         bytes[0] ^= 1;
         faults.delegate().put(key, bytes, PutCondition.always());
+        faults.always(Op.STAT, Pattern.quote(key), Action.misreport(info -> new ObjectInfo(info.key(), info.size(),
+                info.etag(), info.lastModified(), written)));
     }
 
     /** The response, or null when the server cut it off so that the client saw no complete response. */

@@ -111,13 +111,41 @@ class BlobReaderTest {
     }
 
     @Test
-    void sampleRefusesACorruptBlobOnItsFirstRead() {
+    void sampleRefusesABlobChangedSinceItWasWrittenOnItsFirstRead() {
         BlobReader reader = reader(VerifyPolicy.SAMPLE, 0);
-        BlobInfo blob = publish(flipped(content, 0));
+        BlobInfo blob = rotted(content, SIZE - 1);
 
-        assertThatThrownBy(() -> readAll(reader, blob)).isInstanceOf(CorruptBlobException.class);
+        assertThatThrownBy(() -> readAll(reader, blob)).isInstanceOf(CorruptBlobException.class)
+                .hasMessageContaining("crc32c").hasMessageContaining("quarantined to");
         assertThat(store.stat(StorageLayout.blobVerified(NS, digest))).isEmpty();
         assertThat(store.stat(StorageLayout.blobData(NS, digest))).isEmpty();
+        assertThat(reader.stats()).isEqualTo(new BlobReader.Stats(1, 0, 1));
+    }
+
+    @Test
+    void sampleHashesTheFirstReadOfABlobWhoseStoreKeepsNoCrc32c() {
+        BlobReader reader = reader(VerifyPolicy.SAMPLE, 0);
+        BlobInfo flipped = publish(flipped(content, 0));
+        BlobInfo blob = new BlobInfo(digest, flipped.size(), flipped.etag(), null);
+
+        // The flipped bytes were stored as they are, so only their digest shows they are not the blob's.
+        assertThatThrownBy(() -> readAll(reader, blob)).isInstanceOf(CorruptBlobException.class)
+                .hasMessageContaining("came to " + Digest.sha256(flipped(content, 0)));
+        assertThat(store.stat(StorageLayout.blobData(NS, digest))).isEmpty();
+    }
+
+    @Test
+    void aFirstReadWhoseOnlyFaultIsAWrongKeptCrc32cIsRefusedAndTheBlobMarkedByItsSecondRead() throws IOException {
+        BlobReader reader = reader(VerifyPolicy.SAMPLE, 0);
+        BlobInfo published = publish(content);
+        BlobInfo blob = new BlobInfo(digest, published.size(), published.etag(), "00000000");
+
+        assertThatThrownBy(() -> readAll(reader, blob)).isInstanceOf(CorruptBlobException.class)
+                .hasMessageContaining("a second read hashes right");
+
+        assertThat(store.stat(StorageLayout.blobVerified(NS, digest))).as("the second read verified it").isPresent();
+        assertThat(readAll(reader, blob)).isEqualTo(content);
+        assertThat(reader.stats()).isEqualTo(new BlobReader.Stats(1, 0, 1));
     }
 
     @Test
@@ -177,7 +205,17 @@ class BlobReaderTest {
     /** Stores {@code bytes} as the blob's data, as a publish would, and returns the blob as a read finds it. */
     private BlobInfo publish(byte[] bytes) {
         ObjectInfo info = store.put(StorageLayout.blobData(NS, digest), bytes, PutCondition.always());
-        return new BlobInfo(digest, info.size(), info.etag());
+        return new BlobInfo(digest, info.size(), info.etag(), info.crc32c());
+    }
+
+    /**
+     * Stores {@code bytes} with one byte flipped at {@code position}, but reports the CRC32C of {@code bytes}: a blob
+     * whose bytes changed in the store after the upload wrote them and their checksum.
+     */
+    private BlobInfo rotted(byte[] bytes, int position) {
+        BlobInfo written = publish(bytes);
+        BlobInfo changed = publish(flipped(bytes, position));
+        return new BlobInfo(digest, changed.size(), changed.etag(), written.crc32c());
     }
 
     private static byte[] readAll(BlobReader reader, BlobInfo blob) throws IOException {

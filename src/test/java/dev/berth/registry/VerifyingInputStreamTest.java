@@ -7,9 +7,11 @@ import dev.berth.registry.digest.Digest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 
 /** Buffer reads through one reused buffer hash the whole blob, and refuse the last bytes of a wrong one. */
@@ -24,9 +26,9 @@ class VerifyingInputStreamTest {
         }
 
         @Override
-        public CorruptBlobException corrupt(Digest actual) {
+        public CorruptBlobException corrupt(String found) {
             corrupt.incrementAndGet();
-            return new CorruptBlobException(actual, actual, "blob hashes to " + actual);
+            return new CorruptBlobException(null, "blob came to " + found);
         }
     };
 
@@ -35,7 +37,7 @@ class VerifyingInputStreamTest {
         byte[] blob = randomBytes(3 * 1024 * 1024 + 17);
         ByteArrayOutputStream sent = new ByteArrayOutputStream();
         try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(blob), Digest.sha256(blob),
-                blob.length, outcome)) {
+                ReadCheck.digest(Digest.sha256(blob)), blob.length, outcome)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
             int n;
             while ((n = readInto(in, buffer)) > 0) {
@@ -55,8 +57,31 @@ class VerifyingInputStreamTest {
         Digest right = Digest.sha256(blob);
         byte[] stored = blob.clone();
         stored[10] ^= 1;
+        assertThat(handedOutBeforeRefusal(stored, right, ReadCheck.digest(right))).isPositive()
+                .isLessThan(stored.length);
+        assertThat(corrupt).hasValue(1);
+        assertThat(verified).hasValue(0);
+    }
+
+    @Test
+    void aByteFlippedAfterTheCrc32cWasWrittenFailsTheReadOfTheLastBuffer() throws Exception {
+        byte[] blob = randomBytes(2 * 1024 * 1024);
+        CRC32C written = new CRC32C();
+        written.update(blob);
+        byte[] stored = blob.clone();
+        stored[blob.length - 1] ^= 0x40;
+
+        assertThat(handedOutBeforeRefusal(stored, Digest.sha256(blob),
+                ReadCheck.crc32c(HexFormat.of().toHexDigits((int) written.getValue()))))
+                .isPositive().isLessThan(stored.length);
+        assertThat(corrupt).hasValue(1);
+        assertThat(verified).hasValue(0);
+    }
+
+    /** Streams {@code stored} through 256 KiB buffers until the check refuses a read; returns the bytes sent. */
+    private long handedOutBeforeRefusal(byte[] stored, Digest digest, ReadCheck check) throws Exception {
         AtomicLong handedOut = new AtomicLong();
-        try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(stored), right,
+        try (VerifyingInputStream in = new VerifyingInputStream(new ByteArrayInputStream(stored), digest, check,
                 stored.length, outcome)) {
             ByteBuffer buffer = ByteBuffer.allocateDirect(256 * 1024);
             assertThatThrownBy(() -> {
@@ -66,9 +91,7 @@ class VerifyingInputStreamTest {
                 }
             }).isInstanceOf(CorruptBlobException.class);
         }
-        assertThat(handedOut.get()).isPositive().isLessThan(stored.length);
-        assertThat(corrupt).hasValue(1);
-        assertThat(verified).hasValue(0);
+        return handedOut.get();
     }
 
     /** What a sender does with one buffer: clear, fill, flip, then (here) drain it. */
