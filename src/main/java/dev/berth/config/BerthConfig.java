@@ -240,7 +240,7 @@ public record BerthConfig(
      * Hashing blob reads as they stream, so a corrupt blob is never served whole.
      *
      * @param policy always, sample (the first read after a write, then a share {@code rate} of reads), or off
-     * @param rate the share of later reads verified under {@code sample}, from 0 to 1
+     * @param rate the share of later reads hashed under {@code sample}, from 0 to 1
      */
     public record VerifyOnRead(VerifyPolicy policy, double rate) {}
 

@@ -97,7 +97,7 @@ public final class BerthMetrics {
                 })
                 .register(registry);
         CounterWithCallback.builder().name("berth_blob_reads_verified_total")
-                .help("blob reads hashed as they streamed (verify on read), by result: passed | failed")
+                .help("blob reads checked as they streamed (verify on read), by result: passed | failed")
                 .labelNames("result")
                 .callback(c -> {
                     BlobReader.Stats stats = reader.stats();

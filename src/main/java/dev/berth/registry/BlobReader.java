@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import org.slf4j.Logger;
@@ -42,6 +44,7 @@ public final class BlobReader {
     private final Quarantine quarantine;
     private final VerifyOnRead policy;
     private final DoubleSupplier random;
+    private final Executor markerWrites;
     /** Marker key to the etag it vouches for, in access order so the least recently read are forgotten first. */
     private final Map<String, String> verified = Collections.synchronizedMap(new LinkedHashMap<>(64, 0.75f, true) {
         @Override
@@ -53,12 +56,17 @@ public final class BlobReader {
     private final AtomicLong passed = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
 
-    /** A reader with {@code policy}; {@code random} yields numbers in [0, 1) for sampling later reads. */
-    public BlobReader(ObjectStore store, Quarantine quarantine, VerifyOnRead policy, DoubleSupplier random) {
+    /**
+     * A reader with {@code policy}; {@code random} yields numbers in [0, 1) for sampling later reads, and
+     * {@code markerWrites} writes the markers of verified reads, so that a read's last bytes never wait for one.
+     */
+    public BlobReader(ObjectStore store, Quarantine quarantine, VerifyOnRead policy, DoubleSupplier random,
+            Executor markerWrites) {
         this.store = store;
         this.quarantine = quarantine;
         this.policy = policy;
         this.random = random;
+        this.markerWrites = markerWrites;
     }
 
     /**
@@ -117,7 +125,7 @@ public final class BlobReader {
         return new VerifyingInputStream(in, blob.digest(), check, length, outcome);
     }
 
-    /** Whether a full read is hashed, and whether it is the first of its version. */
+    /** Whether a full read is checked, and whether it is the first of its version. */
     private enum Mode { NONE, FIRST, SAMPLED, ALWAYS }
 
     private Mode mode(Namespace ns, BlobInfo blob) {
@@ -157,14 +165,27 @@ public final class BlobReader {
         return true;
     }
 
+    /**
+     * Remembers a verified version at once and writes its marker through {@code markerWrites}: the write is made
+     * durable, and a read that waited for its {@code fsync} would hold back its last bytes for a hint.
+     */
     private void mark(Namespace ns, BlobInfo blob) {
         String key = StorageLayout.blobVerified(ns, blob.digest());
         String version = blob.etag() == null ? "" : blob.etag();
+        verified.put(key, version);
+        try {
+            markerWrites.execute(() -> writeMarker(blob, key, version));
+        } catch (RejectedExecutionException e) {
+            log.warn("blob {}: verified, but the marker was not written: {}", blob.digest(), e.toString());
+        }
+    }
+
+    private void writeMarker(BlobInfo blob, String key, String version) {
         try {
             store.put(key, version.getBytes(StandardCharsets.UTF_8), PutCondition.always());
-            verified.put(key, version);
         } catch (StorageException e) {
             // The read was good; without the marker the next read is verified again, which costs time, not safety.
+            verified.remove(key, version);
             log.warn("blob {}: verified, but the marker could not be written: {}", blob.digest(), e.getMessage());
         }
     }

@@ -103,7 +103,8 @@ public final class BlobStore {
 
     /** The blob's bytes when the namespace holds them, whichever repository links to them. */
     public Optional<BlobInfo> statData(Namespace ns, Digest digest) {
-        return store.stat(StorageLayout.blobData(ns, digest)).map(info -> new BlobInfo(digest, info.size(), info.etag(), info.crc32c()));
+        return store.stat(StorageLayout.blobData(ns, digest))
+                .map(info -> new BlobInfo(digest, info.size(), info.etag(), info.crc32c()));
     }
 
     /** Like {@link #stat}, but a missing blob is a {@code BLOB_UNKNOWN} failure. */

@@ -32,7 +32,8 @@ public record Registry(BlobStore blobs, UploadService uploads, ManifestStore man
         BlobStore blobs = new BlobStore(store, catalog, clock,
                 BlobStore.refreshInterval(config.lifecycle().gc().grace()));
         BlobReader reader = new BlobReader(store, new Quarantine(store, clock), config.verifyOnRead(),
-                () -> ThreadLocalRandom.current().nextDouble());
+                () -> ThreadLocalRandom.current().nextDouble(),
+                marker -> Thread.ofVirtual().name("berth-verified-marker").start(marker));
         return new Registry(blobs, new UploadService(store, blobs, clock, digests),
                 new ManifestStore(store, blobs, catalog, config.limits().manifestSize(),
                         config.validation().sparseIndex(), new ManifestCache(MANIFEST_CACHE_BYTES)),

@@ -11,13 +11,13 @@ import java.util.HexFormat;
 /**
  * Checks a whole blob as it is read ({@link ReadCheck}: its digest, or the CRC32C written with it) before handing out
  * the blob's last bytes: the read that reaches the expected length returns only once the bytes check out, and throws
- * {@link CorruptBlobException} instead when they do not. A caller that forwards bytes as it reads them therefore never forwards a whole wrong
- * blob. A stream that ends early is never checked; the caller sees it short.
+ * {@link CorruptBlobException} instead when they do not. A caller that forwards bytes as it reads them therefore
+ * never forwards a whole wrong blob. A stream that ends early is never checked; the caller sees it short.
  */
 final class VerifyingInputStream extends FilterInputStream implements BufferReadable {
-    /** What to do once the bytes are hashed. */
+    /** What to do once the bytes are checked. */
     interface Outcome {
-        /** The bytes hash to the digest. */
+        /** The bytes checked out. */
         void verified();
 
         /** The bytes came to {@code found} (a digest or a checksum); returns the failure to throw. */
@@ -32,7 +32,7 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
     private boolean checked;
 
     /**
-     * Hashes on the reading thread. Hashing each buffer on another thread while the caller sent it was tried: on two
+     * Checks on the reading thread. Hashing each buffer on another thread while the caller sent it was tried: on two
      * CPUs it cost about 40% more CPU per verified byte (hand-overs) and made pulls slower, not faster.
      */
     VerifyingInputStream(InputStream in, Digest expected, ReadCheck check, long length, Outcome outcome) {

@@ -96,6 +96,25 @@ class BlobReaderTest {
     }
 
     @Test
+    void aFirstReadEndsBeforeItsMarkerIsWrittenAndTheProcessRemembersTheVersionMeanwhile() throws IOException {
+        List<Runnable> pendingWrites = new ArrayList<>();
+        BlobReader reader = new BlobReader(store, new Quarantine(store, Clock.systemUTC()),
+                new VerifyOnRead(VerifyPolicy.SAMPLE, 0), () -> 0.99, pendingWrites::add);
+        BlobInfo blob = publish(content);
+
+        assertThat(readAll(reader, blob)).isEqualTo(content);
+        assertThat(pendingWrites).hasSize(1);
+        assertThat(store.stat(StorageLayout.blobVerified(NS, digest))).as("not written yet").isEmpty();
+        readAll(reader, blob);
+        assertThat(reader.stats().hashed()).as("remembered before the marker is written").isEqualTo(1);
+
+        pendingWrites.forEach(Runnable::run);
+        BlobReader other = reader(VerifyPolicy.SAMPLE, 0);
+        readAll(other, blob);
+        assertThat(other.stats().hashed()).as("another process finds the marker").isZero();
+    }
+
+    @Test
     void sampleHashesABlobAgainOnceItIsWrittenAgain() throws IOException {
         BlobReader reader = reader(VerifyPolicy.SAMPLE, 0);
         BlobInfo blob = publish(content);
@@ -199,7 +218,9 @@ class BlobReaderTest {
 
     private BlobReader reader(VerifyPolicy policy, double rate) {
         DoubleSupplier random = () -> draws.isEmpty() ? 0.99 : draws.poll();
-        return new BlobReader(store, new Quarantine(store, Clock.systemUTC()), new VerifyOnRead(policy, rate), random);
+        // Markers are written on the reading thread here, so a test sees them as soon as the read returns.
+        return new BlobReader(store, new Quarantine(store, Clock.systemUTC()), new VerifyOnRead(policy, rate), random,
+                Runnable::run);
     }
 
     /** Stores {@code bytes} as the blob's data, as a publish would, and returns the blob as a read finds it. */
