@@ -79,6 +79,16 @@ class LauncherScriptTest {
     }
 
     @Test
+    void aJdksReleaseFileGivesItsVersionWithoutStartingIt() throws Exception {
+        Path java = fakeJava("openjdk version \"25.0.3\" 2026-04-21");
+        Files.writeString(java.getParent().getParent().resolve("release"),
+                "IMPLEMENTOR=\"Example\"\nJAVA_VERSION=\"17.0.15\"\nJAVA_RUNTIME_VERSION=\"17.0.15+6\"\n");
+        Run run = berth(java.toString(), "--version");
+        assertThat(run.code()).isEqualTo(1);
+        assertThat(run.stderr()).contains(java + " (Java 17)");
+    }
+
+    @Test
     void aMissingJavaIsNamed() throws Exception {
         Run run = berth("/nonexistent/bin/java", "--version");
         assertThat(run.code()).isEqualTo(1);
