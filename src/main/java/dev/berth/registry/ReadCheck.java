@@ -1,5 +1,6 @@
 package dev.berth.registry;
 
+import dev.berth.registry.digest.Crc32c;
 import dev.berth.registry.digest.Digest;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
@@ -70,7 +71,7 @@ sealed interface ReadCheck permits ReadCheck.DigestCheck, ReadCheck.Crc32cCheck 
 
         @Override
         public Optional<String> mismatch() {
-            String actual = HexFormat.of().toHexDigits((int) crc.getValue());
+            String actual = Crc32c.hex(crc.getValue());
             return actual.equals(expectedHex) ? Optional.empty()
                     : Optional.of("crc32c " + actual + " where " + expectedHex + " was written");
         }

@@ -8,14 +8,12 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Reads a directory's entry names in sorted order, and keeps those of large directories that have settled. A page
@@ -114,15 +112,6 @@ final class DirectoryListings {
     }
 
     private String settledVersion(Map<String, Object> a) {
-        if (a == null) {
-            return null;
-        }
-        long changed = FilesystemStore.nanos((FileTime) a.get("ctime"));
-        if (TimeUnit.MILLISECONDS.toNanos(clock.millis()) - changed < settled.toNanos()) {
-            return null;
-        }
-        return Long.toHexString((Long) a.get("dev")) + "-" + Long.toHexString((Long) a.get("ino")) + "-"
-                + Long.toHexString(changed) + "-"
-                + Long.toHexString(FilesystemStore.nanos((FileTime) a.get("lastModifiedTime")));
+        return a == null ? null : FilesystemStore.settledIdentity(a, clock, settled);
     }
 }

@@ -145,14 +145,9 @@ public final class FilesystemStore implements ObjectStore {
             if (!(Boolean) a.get("isRegularFile")) {
                 return Optional.empty();
             }
-            long changed = nanos((FileTime) a.get("ctime"));
-            long now = TimeUnit.MILLISECONDS.toNanos(clock.millis());
-            if (now - changed < SETTLED.toNanos()) {
-                return Optional.empty();
-            }
-            return Optional.of(Long.toHexString((Long) a.get("dev")) + "-" + Long.toHexString((Long) a.get("ino"))
-                    + "-" + Long.toHexString(changed) + "-" + Long.toHexString(nanos((FileTime) a.get("lastModifiedTime")))
-                    + "-" + Long.toHexString((Long) a.get("size")));
+            String identity = settledIdentity(a, clock, SETTLED);
+            return identity == null ? Optional.empty()
+                    : Optional.of(identity + "-" + Long.toHexString((Long) a.get("size")));
         } catch (IOException e) {
             return Optional.empty(); // absent, or unreadable: the caller reads and sees which
         }
@@ -637,10 +632,23 @@ public final class FilesystemStore implements ObjectStore {
         }
     }
 
-    /** A file time in nanoseconds since the epoch; also how {@link DirectoryListings} reads change times. */
-    static long nanos(FileTime time) {
+    private static long nanos(FileTime time) {
         Instant instant = time.toInstant();
         return instant.getEpochSecond() * 1_000_000_000L + instant.getNano();
+    }
+
+    /**
+     * Device, inode, status and modification times from unix attributes, as hex; null when the status changed less
+     * than {@code settled} ago, since a change within one clock tick could leave all four as they were. Files and
+     * directories ({@link DirectoryListings}) are versioned by it alike.
+     */
+    static String settledIdentity(Map<String, Object> a, Clock clock, Duration settled) {
+        long changed = nanos((FileTime) a.get("ctime"));
+        if (TimeUnit.MILLISECONDS.toNanos(clock.millis()) - changed < settled.toNanos()) {
+            return null;
+        }
+        return Long.toHexString((Long) a.get("dev")) + "-" + Long.toHexString((Long) a.get("ino")) + "-"
+                + Long.toHexString(changed) + "-" + Long.toHexString(nanos((FileTime) a.get("lastModifiedTime")));
     }
 
     /** The stored CRC32C, or null when the filesystem keeps none for this file. */
