@@ -30,6 +30,7 @@ import dev.berth.registry.digest.Digest;
 import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.registry.digest.InvalidDigestException;
 import dev.berth.storage.BufferReadable;
+import dev.berth.storage.ViewReadable;
 import dev.berth.storage.StorageException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -74,6 +75,8 @@ public final class RegistryHandler extends Handler.Abstract {
     private static final Pattern CONTENT_RANGE = Pattern.compile("(?:bytes[ =])?(\\d+)-(\\d+)(?:/(?:\\d+|\\*))?");
     private static final int MAX_PAGE = 10_000;
     private static final int COPY_BUFFER = 256 * 1024;
+    /** Bytes per view of a stored blob; 1, 4 and 16 MiB served a 1 GiB GET equally fast here, 4 MiB keeps few mapped. */
+    private static final int VIEW_WINDOW = 4 * 1024 * 1024;
     /** Bodies up to this size are read to their end when refused; larger ones close the connection instead. */
     private static final long MAX_DRAINED_BODY = 16L * 1024 * 1024;
 
@@ -328,19 +331,23 @@ public final class RegistryHandler extends Handler.Abstract {
     }
 
     /**
-     * Streams through pooled direct buffers, which the store fills and the socket drains without a copy into a Java
-     * array in between; each write completes before its buffer is filled again.
+     * Sends views of the stored bytes where the store lends them, so the socket takes them straight from the page
+     * cache; the rest streams through pooled direct buffers, which the store fills and the socket drains without a
+     * copy into a Java array in between. Each write completes before the next view or fill.
      */
     private static long copyDirect(Request request, Response response, BufferReadable in, long length)
             throws IOException {
+        long copied = in instanceof ViewReadable views && length >= COPY_BUFFER ? sendViews(response, views, length) : 0;
+        if (copied == length) {
+            return copied;
+        }
         RetainableByteBuffer pooled = request.getComponents().getByteBufferPool()
-                .acquire((int) Math.min(COPY_BUFFER, length), true);
+                .acquire((int) Math.min(COPY_BUFFER, length - copied), true);
         try {
             ByteBuffer buffer = pooled.getByteBuffer();
-            long copied = 0;
             while (copied < length) {
                 buffer.clear();
-                int n = readFromStore(in, buffer);
+                int n = fromStore(() -> in.read(buffer));
                 if (n <= 0) {
                     break;
                 }
@@ -357,13 +364,37 @@ public final class RegistryHandler extends Handler.Abstract {
         }
     }
 
+    /** Sends views until the blob is sent, the store ends it, or the store lends no more; returns the bytes sent. */
+    private static long sendViews(Response response, ViewReadable in, long length) throws IOException {
+        long sent = 0;
+        while (sent < length) {
+            int max = (int) Math.min(VIEW_WINDOW, length - sent);
+            ViewReadable.View view = fromStore(() -> in.view(max));
+            if (view == null) {
+                break;
+            }
+            // Closed (unmapped) only once the write is done with it, or has failed.
+            try (view; Blocker.Callback written = Blocker.callback()) {
+                ByteBuffer bytes = view.bytes();
+                int n = bytes.remaining();
+                if (n == 0) {
+                    break;
+                }
+                response.write(false, bytes, written);
+                written.block();
+                sent += n;
+            }
+        }
+        return sent;
+    }
+
     /** Streams a store's plain {@link InputStream} through one array. */
     private static long copyThroughArray(Response response, InputStream in, long length) throws IOException {
         try (OutputStream out = Content.Sink.asOutputStream(response)) {
             byte[] buffer = new byte[(int) Math.min(COPY_BUFFER, length)];
             long copied = 0;
             int n;
-            while ((n = readFromStore(in, buffer)) > 0) {
+            while ((n = fromStore(() -> in.read(buffer))) > 0) {
                 out.write(buffer, 0, n);
                 copied += n;
             }
@@ -371,19 +402,15 @@ public final class RegistryHandler extends Handler.Abstract {
         }
     }
 
-    private static int readFromStore(BufferReadable in, ByteBuffer buffer) throws StoreReadException {
-        try {
-            return in.read(buffer);
-        } catch (CorruptBlobException e) {
-            throw new StoreReadException(e.getMessage());
-        } catch (IOException e) {
-            throw new StoreReadException(e.toString());
-        }
+    /** One read from the store's stream. */
+    private interface StoreRead<T> {
+        T read() throws IOException;
     }
 
-    private static int readFromStore(InputStream in, byte[] buffer) throws StoreReadException {
+    /** Runs {@code read}, reporting its failure as the store's, not the client's. */
+    private static <T> T fromStore(StoreRead<T> read) throws StoreReadException {
         try {
-            return in.read(buffer);
+            return read.read();
         } catch (CorruptBlobException e) {
             throw new StoreReadException(e.getMessage());
         } catch (IOException e) {

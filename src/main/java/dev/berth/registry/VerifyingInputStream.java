@@ -2,6 +2,7 @@ package dev.berth.registry;
 
 import dev.berth.registry.digest.Digest;
 import dev.berth.storage.BufferReadable;
+import dev.berth.storage.ViewReadable;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,7 @@ import java.util.HexFormat;
  * {@link CorruptBlobException} instead when they do not. A caller that forwards bytes as it reads them therefore
  * never forwards a whole wrong blob. A stream that ends early is never checked; the caller sees it short.
  */
-final class VerifyingInputStream extends FilterInputStream implements BufferReadable {
+final class VerifyingInputStream extends FilterInputStream implements ViewReadable {
     /** What to do once the bytes are checked. */
     interface Outcome {
         /** The bytes checked out. */
@@ -87,6 +88,24 @@ final class VerifyingInputStream extends FilterInputStream implements BufferRead
             take(into.duplicate().position(start).limit(start + n));
         }
         return n;
+    }
+
+    /** Lends the store's next bytes where its stream can, checked like bytes read. */
+    @Override
+    public View view(int max) throws IOException {
+        if (!(in instanceof ViewReadable views)) {
+            return null;
+        }
+        View view = views.view(max);
+        if (view != null && view.bytes().hasRemaining()) {
+            try {
+                take(view.bytes().duplicate());
+            } catch (IOException e) {
+                view.close();
+                throw e;
+            }
+        }
+        return view;
     }
 
     /** Counts and checks bytes just read; when they complete the blob, finishes the check before they go out. */

@@ -57,6 +57,8 @@ import java.util.zip.CRC32C;
  *       change times in nanoseconds, size, and the stored CRC32C. A replacement is a new inode renamed into place,
  *       so the etag changes; it could repeat only if a recycled inode number got the same timestamps, size and
  *       CRC, that is, essentially the same content, like a content-hash etag.</li>
+ *   <li>Reads lend mapped views of the file ({@link ViewReadable}) on JDK 22 and later, each unmapped when its
+ *       reader closes it; like an open file, a view keeps the bytes of the version it mapped.</li>
  *   <li>The CRC32C is kept in the extended attribute {@code user.berth.crc32c} where the filesystem supports user
  *       attributes; elsewhere {@link ObjectInfo#crc32c()} is null.</li>
  * </ul>
@@ -90,6 +92,8 @@ public final class FilesystemStore implements ObjectStore {
     private final boolean unixAttributes;
     private final boolean userAttributes;
     private final DirectoryListings listings;
+    /** Lends mapped views of files for reads; null on a JDK without an explicit unmap, where reads copy. */
+    private final FileMapper mapper = FileMapper.ofThisJdk().orElse(null);
     /** Threads of this instance queue here first, since a JVM cannot block on a file lock it already holds. */
     private final ReentrantLock[] localLocks = new ReentrantLock[LOCK_STRIPES];
 
@@ -167,7 +171,7 @@ public final class FilesystemStore implements ObjectStore {
             if (offset < 0 || offset > size || (length >= 0 && length > size - offset)) {
                 throw new RangeNotSatisfiableException(key, offset, length, size);
             }
-            InputStream in = new ChannelInputStream(channel, offset, length < 0 ? size - offset : length);
+            InputStream in = new ChannelInputStream(channel, offset, length < 0 ? size - offset : length, mapper);
             channel = null;
             return in;
         } catch (IOException e) {
@@ -427,7 +431,7 @@ public final class FilesystemStore implements ObjectStore {
                 }
                 partCrc = stored == null ? 0 : stored;
             } else {
-                partCrc = copy(new ChannelInputStream(in, 0, size), out);
+                partCrc = copy(new ChannelInputStream(in, 0, size, null), out);
             }
             return Crc32cs.combine(crcSoFar, partCrc, size);
         } catch (NoSuchFileException e) {
@@ -836,15 +840,33 @@ public final class FilesystemStore implements ObjectStore {
     }
 
     /** Reads {@code remaining} bytes of a file channel from a position, closing the channel with the stream. */
-    private static final class ChannelInputStream extends InputStream implements BufferReadable {
+    private static final class ChannelInputStream extends InputStream implements ViewReadable {
         private final FileChannel channel;
+        private final FileMapper mapper;
         private long position;
         private long remaining;
 
-        ChannelInputStream(FileChannel channel, long position, long remaining) {
+        /** A stream of {@code remaining} bytes from {@code position}, lending views through {@code mapper} if any. */
+        ChannelInputStream(FileChannel channel, long position, long remaining, FileMapper mapper) {
             this.channel = channel;
+            this.mapper = mapper;
             this.position = position;
             this.remaining = remaining;
+        }
+
+        @Override
+        public View view(int max) throws IOException {
+            if (mapper == null) {
+                return null;
+            }
+            if (remaining == 0) {
+                return ViewReadable.View.EMPTY;
+            }
+            long n = Math.min(max, remaining);
+            View view = mapper.map(channel, position, n);
+            position += n;
+            remaining -= n;
+            return view;
         }
 
         @Override

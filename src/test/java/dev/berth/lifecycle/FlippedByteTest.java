@@ -44,8 +44,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class FlippedByteTest {
     private static final Namespace NS = Namespace.DEFAULT;
-    /** Several of the HTTP layer's 256 KiB buffers, so the client receives most of the body before the refusal. */
-    private static final int LAYER_SIZE = 3_000_000;
+    /** Several of the HTTP layer's 4 MiB views, so the client receives most of the body before the refusal. */
+    private static final int LAYER_SIZE = 9_000_000;
     private static final String REPO = "library/rot";
 
     @TempDir
@@ -115,6 +115,25 @@ class FlippedByteTest {
 
             // 18: "partial file", the transfer ended before Content-Length bytes arrived.
             assertThat(curl.exitValue()).as("curl's exit code; it printed: " + output).isEqualTo(18);
+        }
+    }
+
+    @Test
+    void aCorruptBlobWithinOneViewIsAnsweredWithAnErrorInsteadOfAnyOfItsBytes() throws Exception {
+        try (BerthServer server = start(VerifyPolicy.ALWAYS)) {
+            Http http = new Http(server.uri());
+            Descriptor pushed = new Client(http).pushBlob(REPO, MediaTypes.OCI_LAYER, Digests.randomBytes(1_000_000));
+            Digest digest = Digest.parse(pushed.digest());
+            flipByteOnDisk(digest, 999_999);
+
+            try (LogCapture logs = new LogCapture()) {
+                Http.Response get = Expect.status(http.get("/v2/" + REPO + "/blobs/" + digest), 500);
+                assertThat(get.header("Content-Type")).startsWith("application/json");
+                assertThat(get.text()).contains("\"errors\"");
+                assertThat(get.header("Docker-Content-Digest")).as("the blob's headers are gone with its bytes").isNull();
+                assertThat(logs.mentioning("quarantined")).anySatisfy(line -> assertThat(line).contains(digest.toString()));
+            }
+            Expect.status(http.head("/v2/" + REPO + "/blobs/" + digest), 404);
         }
     }
 

@@ -4,17 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.berth.registry.digest.Digest;
+import dev.berth.storage.FilesystemStore;
+import dev.berth.storage.PutCondition;
+import dev.berth.storage.ViewReadable;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.file.Path;
 import java.util.HexFormat;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Buffer reads through one reused buffer hash the whole blob, and refuse the last bytes of a wrong one. */
+/** Buffer reads and lent views hash the whole blob, and refuse the last bytes of a wrong one. */
 class VerifyingInputStreamTest {
     private final AtomicInteger verified = new AtomicInteger();
     private final AtomicInteger corrupt = new AtomicInteger();
@@ -76,6 +81,51 @@ class VerifyingInputStreamTest {
                 .isPositive().isLessThan(stored.length);
         assertThat(corrupt).hasValue(1);
         assertThat(verified).hasValue(0);
+    }
+
+    @Test
+    void viewsOfARightBlobOnDiskAreVerifiedAsTheyAreLentAndHandOutTheWholeBlob(@TempDir Path root) throws Exception {
+        byte[] blob = randomBytes(5 * 1024 * 1024 + 3);
+        ByteBuffer sent = ByteBuffer.allocate(blob.length);
+        try (VerifyingInputStream in = onDisk(root, blob, blob, ReadCheck.digest(Digest.sha256(blob)))) {
+            boolean more = true;
+            while (more) {
+                try (ViewReadable.View view = in.view(1024 * 1024)) {
+                    more = view.bytes().hasRemaining();
+                    sent.put(view.bytes());
+                }
+            }
+        }
+        assertThat(sent.array()).isEqualTo(blob);
+        assertThat(verified).hasValue(1);
+    }
+
+    @Test
+    void aByteFlippedOnDiskFailsTheViewOfTheLastBytes(@TempDir Path root) throws Exception {
+        byte[] blob = randomBytes(5 * 1024 * 1024);
+        byte[] stored = blob.clone();
+        stored[20] ^= 1;
+        AtomicLong handedOut = new AtomicLong();
+        try (VerifyingInputStream in = onDisk(root, blob, stored, ReadCheck.digest(Digest.sha256(blob)))) {
+            assertThatThrownBy(() -> {
+                while (true) {
+                    try (ViewReadable.View view = in.view(1024 * 1024)) {
+                        handedOut.addAndGet(view.bytes().remaining());
+                    }
+                }
+            }).isInstanceOf(CorruptBlobException.class);
+        }
+        assertThat(handedOut).hasValue(4 * 1024 * 1024);
+        assertThat(corrupt).hasValue(1);
+        assertThat(verified).hasValue(0);
+    }
+
+    /** A verified stream of {@code stored}, written by a filesystem store as the bytes of {@code blob}. */
+    private VerifyingInputStream onDisk(Path root, byte[] blob, byte[] stored, ReadCheck check) {
+        FilesystemStore store = new FilesystemStore(root);
+        store.put("ns/blob", stored, PutCondition.always());
+        return new VerifyingInputStream(store.get("ns/blob", 0, stored.length), Digest.sha256(blob), check,
+                stored.length, outcome);
     }
 
     /** Streams {@code stored} through 256 KiB buffers until the check refuses a read; returns the bytes sent. */

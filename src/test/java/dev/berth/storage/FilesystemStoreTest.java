@@ -209,6 +209,48 @@ class FilesystemStoreTest extends ObjectStoreContract {
         assertThat(listKeys("", null, 10)).containsExactly("ns/file");
     }
 
+    @Test
+    void viewsLendTheStoredBytesAndReadsContinueWhereTheViewsStopped() throws IOException {
+        byte[] bytes = new byte[3 * 1024 * 1024 + 5];
+        new java.util.Random(7).nextBytes(bytes);
+        FilesystemStore files = new FilesystemStore(root);
+        files.put("ns/blob", bytes, PutCondition.always());
+        ByteBuffer got = ByteBuffer.allocate(bytes.length - 1000);
+
+        try (var in = files.get("ns/blob", 1000, bytes.length - 1000)) {
+            ViewReadable views = (ViewReadable) in;
+            for (int i = 0; i < 2; i++) {
+                try (ViewReadable.View view = views.view(1024 * 1024)) {
+                    assertThat(view.bytes().isReadOnly()).isTrue();
+                    got.put(view.bytes());
+                }
+            }
+            while (views.read(got) > 0) {
+                // the rest, copied
+            }
+            try (ViewReadable.View end = views.view(1024 * 1024)) {
+                assertThat(end.bytes().hasRemaining()).as("a view at the end of the stream").isFalse();
+            }
+        }
+        assertThat(got.array()).isEqualTo(java.util.Arrays.copyOfRange(bytes, 1000, bytes.length));
+    }
+
+    @Test
+    void aViewKeepsTheBytesItLentWhenTheObjectIsReplacedAndIsUnreadableOnceClosed() throws IOException {
+        FilesystemStore files = new FilesystemStore(root);
+        files.put("ns/tag", "first".getBytes(UTF_8), PutCondition.always());
+        ViewReadable.View view;
+        try (var in = files.get("ns/tag", 0, 5)) {
+            view = ((ViewReadable) in).view(1024);
+        }
+        files.put("ns/tag", "other".getBytes(UTF_8), PutCondition.always());
+
+        assertThat(UTF_8.decode(view.bytes().duplicate()).toString()).isEqualTo("first");
+        view.close();
+        // Unmapped: the JDK refuses the access instead of letting it fault.
+        assertThatThrownBy(() -> view.bytes().get(0)).isInstanceOf(IllegalStateException.class);
+    }
+
     private boolean userAttributesWork() throws IOException {
         Path probe = Files.createTempFile(root, "probe", "");
         try {
