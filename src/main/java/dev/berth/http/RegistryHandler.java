@@ -30,8 +30,8 @@ import dev.berth.registry.digest.Digest;
 import dev.berth.registry.digest.DigestAlgorithm;
 import dev.berth.registry.digest.InvalidDigestException;
 import dev.berth.storage.BufferReadable;
-import dev.berth.storage.ViewReadable;
 import dev.berth.storage.StorageException;
+import dev.berth.storage.ViewReadable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -313,16 +313,26 @@ public final class RegistryHandler extends Handler.Abstract {
                     ? copyDirect(request, response, direct, length)
                     : copyThroughArray(response, in, length);
             if (copied != length) {
-                throw new StoreReadException("the store ended the blob after " + copied + " of " + length + " bytes");
+                throw new StoreReadException("the store ended the blob after " + copied + " of " + length + " bytes",
+                        false);
             }
         } catch (IOException e) {
-            // The status line is gone already; failing the callback aborts the response so the client sees a short
-            // body, never a clean end of a response that lacks bytes.
             if (e instanceof StoreReadException) {
                 log.error("GET blob {} in {} aborted: reading the store failed: {}", digest, repo, e.getMessage());
             } else {
                 log.info("GET blob {} in {} stopped: {}", digest, repo, e.toString());
             }
+            if (e instanceof StoreReadException failed && !response.isCommitted()) {
+                // Nothing of the blob went out (a wrong blob within its first view): an error the client can read.
+                response.reset();
+                Responses.bytes(request, response, callback, 500, "application/json",
+                        Responses.errorBody("UNKNOWN", failed.corrupt
+                                ? "the stored bytes of " + digest + " failed verification on read"
+                                : "reading the blob from storage failed"));
+                return;
+            }
+            // The status line is gone already; failing the callback aborts the response so the client sees a short
+            // body, never a clean end of a response that lacks bytes.
             callback.failed(e);
             return;
         }
@@ -412,16 +422,20 @@ public final class RegistryHandler extends Handler.Abstract {
         try {
             return read.read();
         } catch (CorruptBlobException e) {
-            throw new StoreReadException(e.getMessage());
+            throw new StoreReadException(e.getMessage(), true);
         } catch (IOException e) {
-            throw new StoreReadException(e.toString());
+            throw new StoreReadException(e.toString(), false);
         }
     }
 
     /** A blob read that failed on the store's side, as opposed to the client going away. */
     private static final class StoreReadException extends IOException {
-        StoreReadException(String message) {
+        /** Whether the bytes failed their check, as opposed to the store failing to deliver them. */
+        final boolean corrupt;
+
+        StoreReadException(String message, boolean corrupt) {
             super(message);
+            this.corrupt = corrupt;
         }
     }
 
