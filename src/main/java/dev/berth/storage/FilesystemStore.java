@@ -57,8 +57,9 @@ import java.util.zip.CRC32C;
  *       change times in nanoseconds, size, and the stored CRC32C. A replacement is a new inode renamed into place,
  *       so the etag changes; it could repeat only if a recycled inode number got the same timestamps, size and
  *       CRC, that is, essentially the same content, like a content-hash etag.</li>
- *   <li>Reads lend mapped views of the file ({@link ViewReadable}) on JDK 22 and later, each unmapped when its
- *       reader closes it; like an open file, a view keeps the bytes of the version it mapped.</li>
+ *   <li>Reads lend mapped views of the file ({@link ViewReadable}) on JDK 22 and later, unmapped in groups once
+ *       their readers close them ({@link FileMapper}); like an open file, a view keeps the bytes of the version it
+ *       mapped.</li>
  *   <li>The CRC32C is kept in the extended attribute {@code user.berth.crc32c} where the filesystem supports user
  *       attributes; elsewhere {@link ObjectInfo#crc32c()} is null.</li>
  * </ul>

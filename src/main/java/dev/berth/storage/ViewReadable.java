@@ -33,7 +33,10 @@ public interface ViewReadable extends BufferReadable {
         /** The lent bytes, read-only. */
         ByteBuffer bytes();
 
-        /** Returns the bytes (unmaps them); a buffer still in use by another thread then fails that use safely. */
+        /**
+         * Returns the bytes, to be unmapped at once or with others lent near the same time; a buffer still in use by
+         * another thread when they are unmapped then fails that use safely.
+         */
         @Override
         void close();
     }
